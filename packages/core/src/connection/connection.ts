@@ -1,0 +1,220 @@
+import {
+  ConnectionClosedError,
+  StreamCloseEvent,
+  TooManyInboundProtocolStreamsError,
+  TooManyOutboundProtocolStreamsError,
+  connectionSymbol
+} from '@libp2p/interface'
+import * as mss from '@libp2p/multistream-select'
+import { CODE_P2P, CODE_P2P_CIRCUIT } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
+import { MuxerUnavailableError } from '../errors.js'
+import { deadlineSignal } from '../upgrader/upgrade-signal.js'
+import { countStreams, streamLimit } from './stream-limits.js'
+import type { StreamHandlerRegistry } from './stream-handlers.js'
+import type {
+  AbortOptions, Connection, ConnectionLimits, ConnectionStatus, Logger, MessageStream, MessageStreamDirection,
+  MessageStreamEvents, MultiaddrConnection, MultiaddrConnectionTimeline, NewStreamOptions, PeerId, Stream, StreamMuxer
+} from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface ConnectionInit {
+  id: string
+  direction: MessageStreamDirection
+  /** The raw connection: its status and close event are the connection's. */
+  maConn: MultiaddrConnection
+  /** What the crypto channel returned; the same object as `maConn` for channels that do not wrap it. */
+  secured: MessageStream
+  remotePeer: PeerId
+  encryption: string
+  muxer?: StreamMuxer
+  handlers: StreamHandlerRegistry
+  limits?: ConnectionLimits
+  protocolNegotiationTimeout: number
+  closeTimeout: number
+}
+
+/**
+ * A secured, multiplexed connection. Streams are opened with
+ * multistream-select on a protocol id; inbound streams go to the handler
+ * registered for the protocol the remote selected.
+ */
+class UplinkConnection extends TypedEventEmitter<Omit<MessageStreamEvents, 'drain' | 'message' | 'end'>> implements Connection {
+  readonly id: string
+  readonly remoteAddr: Multiaddr
+  readonly remotePeer: PeerId
+  readonly direction: MessageStreamDirection
+  readonly timeline: MultiaddrConnectionTimeline
+  readonly encryption: string
+  readonly multiplexer?: string
+  readonly direct: boolean
+  readonly limits?: ConnectionLimits
+  readonly log: Logger
+
+  private readonly maConn: MultiaddrConnection
+  private readonly secured: MessageStream
+  private readonly muxer?: StreamMuxer
+  private readonly handlers: StreamHandlerRegistry
+  private readonly protocolNegotiationTimeout: number
+  private readonly closeTimeout: number
+
+  constructor (init: ConnectionInit) {
+    super()
+    this.id = init.id
+    this.direction = init.direction
+    this.maConn = init.maConn
+    this.secured = init.secured
+    this.remotePeer = init.remotePeer
+    this.encryption = init.encryption
+    this.muxer = init.muxer
+    this.multiplexer = init.muxer?.protocol
+    this.handlers = init.handlers
+    this.limits = init.limits
+    this.protocolNegotiationTimeout = init.protocolNegotiationTimeout
+    this.closeTimeout = init.closeTimeout
+    this.timeline = init.maConn.timeline
+    this.log = init.maConn.log
+
+    const components = init.maConn.remoteAddr.getComponents()
+    this.direct = !components.some(c => c.code === CODE_P2P_CIRCUIT)
+    this.remoteAddr = components.some(c => c.code === CODE_P2P)
+      ? init.maConn.remoteAddr
+      : init.maConn.remoteAddr.encapsulate(`/p2p/${init.remotePeer.toString()}`)
+
+    this.muxer?.addEventListener('stream', (evt) => {
+      void this.acceptStream(evt.detail)
+    })
+
+    this.maConn.addEventListener('close', (evt) => {
+      this.dispatchEvent(new StreamCloseEvent(evt.local, evt.error))
+    })
+  }
+
+  readonly [Symbol.toStringTag] = 'Connection'
+  readonly [connectionSymbol] = true
+
+  get status (): ConnectionStatus {
+    return this.maConn.status
+  }
+
+  get streams (): Stream[] {
+    return this.muxer?.streams ?? []
+  }
+
+  async newStream (protocols: string | string[], options: NewStreamOptions = {}): Promise<Stream> {
+    const wanted = Array.isArray(protocols) ? protocols : [protocols]
+
+    if (this.muxer == null) {
+      throw new MuxerUnavailableError('this connection has no stream muxer')
+    }
+
+    if (this.status !== 'open' || this.muxer.status !== 'open') {
+      throw new ConnectionClosedError(`cannot open a stream: the connection is ${this.status}`)
+    }
+
+    const signal = deadlineSignal(options.signal, options.signal == null ? this.protocolNegotiationTimeout : Infinity)
+    let stream: Stream | undefined
+
+    try {
+      stream = await this.muxer.createStream({
+        ...options,
+        signal,
+        // transports that carry the protocol themselves can only carry one
+        protocol: wanted.length === 1 ? wanted[0] : undefined
+      })
+
+      if (stream.protocol === '') {
+        stream.protocol = await mss.select(stream, wanted, { signal })
+      }
+
+      const limit = streamLimit(this.handlers, stream.protocol, 'outbound', options.maxOutboundStreams)
+      const open = countStreams(this.streams, stream.protocol, 'outbound')
+
+      if (open > limit) {
+        throw new TooManyOutboundProtocolStreamsError(`too many outbound streams for ${stream.protocol}: ${open}/${limit}`)
+      }
+
+      stream.log('opened outbound stream for %s', stream.protocol)
+      return stream
+    } catch (err: any) {
+      stream?.abort(err)
+      throw err
+    } finally {
+      signal.clear()
+    }
+  }
+
+  private async acceptStream (stream: Stream): Promise<void> {
+    const signal = deadlineSignal(undefined, this.protocolNegotiationTimeout)
+
+    try {
+      if (stream.protocol === '') {
+        // answers "na" to anything we do not serve until the remote gives up
+        stream.protocol = await mss.handle(stream, this.handlers.getProtocols(), { signal })
+      }
+    } catch (err: any) {
+      stream.log('inbound protocol negotiation ended without agreement - %e', err)
+      stream.abort(err)
+      return
+    } finally {
+      signal.clear()
+    }
+
+    try {
+      const { handler, options } = this.handlers.getHandler(stream.protocol)
+      const limit = streamLimit(this.handlers, stream.protocol, 'inbound')
+      const open = countStreams(this.streams, stream.protocol, 'inbound')
+
+      if (open > limit) {
+        throw new TooManyInboundProtocolStreamsError(`too many inbound streams for ${stream.protocol}: ${open}/${limit}`)
+      }
+
+      if (this.limits != null && options.runOnLimitedConnection !== true) {
+        throw new ConnectionClosedError(`${stream.protocol} does not run on limited connections`)
+      }
+
+      await handler(stream, this)
+    } catch (err: any) {
+      stream.log.error('handler for %s failed - %e', stream.protocol, err)
+      stream.abort(err)
+    }
+  }
+
+  async close (options: AbortOptions = {}): Promise<void> {
+    if (this.status !== 'open') {
+      return
+    }
+
+    const signal = deadlineSignal(options.signal, this.closeTimeout)
+
+    try {
+      this.log('closing connection to %a', this.remoteAddr)
+      await this.muxer?.close({ signal })
+
+      if (this.secured !== this.maConn) {
+        await this.secured.close({ signal })
+      }
+
+      await this.maConn.close({ signal })
+    } catch (err: any) {
+      // a peer that does not finish the close handshake in time gets cut off
+      this.abort(err)
+    } finally {
+      signal.clear()
+    }
+  }
+
+  abort (err: Error): void {
+    this.muxer?.abort(err)
+
+    if (this.secured !== this.maConn) {
+      this.secured.abort(err)
+    }
+
+    this.maConn.abort(err)
+  }
+}
+
+export function createConnection (init: ConnectionInit): Connection {
+  return new UplinkConnection(init)
+}

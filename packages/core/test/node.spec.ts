@@ -1,0 +1,177 @@
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { plaintext } from '@uplink/plaintext'
+import { tcp } from '@uplink/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { expect } from 'chai'
+import { pEvent } from 'p-event'
+import { Node, createNode } from '../src/index.js'
+import { ECHO, echoHandler } from './fixtures/echo.js'
+import { identity } from './fixtures/raw-pair.js'
+import { payload, roundTrip } from './fixtures/streams.js'
+import type { NodeOptions } from '../src/index.js'
+import type { Connection } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+function firstAddr (node: Node): Multiaddr {
+  const [addr] = node.getMultiaddrs()
+  if (addr == null) throw new Error('the node listens nowhere')
+  return addr
+}
+
+/** The tutorial's shape: a bundle class that fixes its modules. */
+class MyBundle extends Node {
+  constructor (options: Partial<NodeOptions> = {}) {
+    super({
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      ...options,
+      modules: { transport: [tcp()], connection: { muxer: [yamux()], crypto: [plaintext()] } }
+    })
+  }
+}
+
+describe('Node (tcp + plaintext + yamux)', () => {
+  let nodes: Node[] = []
+
+  async function started (options: Partial<NodeOptions> = {}): Promise<Node> {
+    const node = new MyBundle(options)
+    nodes.push(node)
+    await node.start()
+    return node
+  }
+
+  afterEach(async () => {
+    await Promise.all(nodes.map(async node => node.stop()))
+    nodes = []
+  })
+
+  it('listens and reports its addresses with /p2p/<its PeerId>', async () => {
+    const node = await started()
+    const addrs = node.getMultiaddrs()
+
+    expect(node.status).to.equal('started')
+    expect(addrs).to.have.lengthOf(1)
+    expect(String(addrs[0])).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
+    expect(String(addrs[0])).to.include(node.peerId.toString())
+  })
+
+  it('createNode() builds and starts a node from the bundle options', async () => {
+    const node = await createNode({
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      modules: { transport: [tcp()], connection: { muxer: [yamux()], crypto: [plaintext()] } }
+    })
+    nodes.push(node)
+    expect(node.getMultiaddrs()).to.have.lengthOf(1)
+  })
+
+  it('keeps the identity it is given', async () => {
+    const id = await identity()
+    const node = await started({ privateKey: id.privateKey })
+    expect(node.peerId.equals(id.peerId)).to.equal(true)
+  })
+
+  it('dialProtocol reaches a handler and echoes 4 MiB intact', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    b.handle(ECHO, echoHandler)
+
+    const stream = await a.dialProtocol(firstAddr(b), ECHO)
+    const { bytes, chunks } = payload(4 * 1024 * 1024)
+    expect(await roundTrip(stream, chunks)).to.deep.equal(bytes)
+  })
+
+  it('emits connection and peer events on both sides', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    const opened = pEvent<'connection:open', CustomEvent<Connection>>(b, 'connection:open')
+    const connected = pEvent(a, 'peer:connect')
+
+    await a.dial(firstAddr(b))
+    expect((await opened).detail.remotePeer.equals(a.peerId)).to.equal(true)
+    await connected
+
+    const disconnected = pEvent(b, 'peer:disconnect')
+    await a.hangUp(b.peerId)
+    await disconnected
+    expect(b.getConnections()).to.have.lengthOf(0)
+  })
+
+  it('reuses an open connection to the same peer', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    const first = await a.dial(firstAddr(b))
+    const second = await a.dial(firstAddr(b))
+
+    expect(second).to.equal(first)
+    expect(a.getConnections(b.peerId)).to.have.lengthOf(1)
+  })
+
+  it('shares one attempt between concurrent dials to one peer', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    const addr = firstAddr(b)
+    const connections = await Promise.all(Array.from({ length: 5 }, async () => a.dial(addr)))
+
+    expect(new Set(connections).size).to.equal(1)
+    expect(a.getConnections(b.peerId)).to.have.lengthOf(1)
+    expect(b.getConnections(a.peerId)).to.have.lengthOf(1)
+  })
+
+  it('dials an address without /p2p/ and learns the peer from the handshake', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    const bare = firstAddr(b).decapsulateCode(421)
+    const connection = await a.dial(bare)
+
+    expect(connection.remotePeer.equals(b.peerId)).to.equal(true)
+  })
+
+  it('refuses /p2p/<wrong id>: names both ids and leaves no connection on either side', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    const wrong = await identity()
+    const addr = multiaddr(`${firstAddr(b).decapsulateCode(421).toString()}/p2p/${wrong.peerId.toString()}`)
+
+    const err = await a.dial(addr).then(() => undefined, (err: unknown) => err)
+
+    expect(err).to.have.property('name', 'UnexpectedPeerError')
+    expect((err as Error).message).to.include(wrong.peerId.toString()).and.to.include(b.peerId.toString())
+    expect(a.getConnections()).to.have.lengthOf(0)
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect(b.getConnections()).to.have.lengthOf(0)
+  })
+
+  it('fails a dial to a closed port with a named error', async () => {
+    const a = await started()
+    const err = await a.dial('/ip4/127.0.0.1/tcp/1').then(() => undefined, (err: unknown) => err)
+    expect(err).to.be.an('error')
+    expect((err as Error).name).to.not.equal('Error')
+  })
+
+  it('refuses to dial before start and without a matching transport', async () => {
+    const node = new MyBundle()
+    nodes.push(node)
+    expect(await node.dial('/ip4/127.0.0.1/tcp/1').catch((err: Error) => err.name)).to.equal('NotStartedError')
+    await node.start()
+    expect(await node.dial('/memory/x').catch((err: Error) => err.name)).to.equal('TransportUnavailableError')
+  })
+
+  it('carries 1,000 concurrent streams over one connection, all data verified', async function () {
+    this.timeout(120_000)
+    const [a, b] = await Promise.all([started(), started()])
+    b.handle(ECHO, echoHandler, { maxInboundStreams: 1_000 })
+    const connection = await a.dial(firstAddr(b))
+
+    const results = await Promise.all(Array.from({ length: 1_000 }, async (_, i) => {
+      const stream = await connection.newStream(ECHO, { maxOutboundStreams: 1_000, signal: AbortSignal.timeout(60_000) })
+      const { bytes, chunks } = payload(1024 + i, 512)
+      return Buffer.compare(await roundTrip(stream, chunks), bytes) === 0
+    }))
+
+    expect(results.filter(ok => ok)).to.have.lengthOf(1_000)
+    expect(a.getConnections(b.peerId)).to.have.lengthOf(1)
+  })
+
+  it('stop() closes listeners and connections', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    const connection = await a.dial(firstAddr(b))
+    await a.stop()
+
+    expect(a.status).to.equal('stopped')
+    expect(a.getMultiaddrs()).to.have.lengthOf(0)
+    expect(connection.status).to.not.equal('open')
+  })
+})
