@@ -1,4 +1,3 @@
-import './chai-compat.js'
 import suite from '@libp2p/interface-compliance-tests/connection-encryption'
 import { defaultLogger } from '@libp2p/logger'
 import { plaintext } from '../src/index.js'
