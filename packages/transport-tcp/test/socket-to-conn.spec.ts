@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto'
+import { defaultLogger } from '@libp2p/logger'
+import { expect } from 'chai'
+import { pEvent } from 'p-event'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { DEFAULT_CLOSE_TIMEOUT, DEFAULT_INACTIVITY_TIMEOUT } from '../src/index.js'
+import { toMultiaddrConnection } from '../src/socket-to-conn.js'
+import { socketPair, waitFor } from './fixtures/net.js'
+import type { SocketConnectionInit } from '../src/socket-to-conn.js'
+import type { SocketPair } from './fixtures/net.js'
+import type { MultiaddrConnection, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
+import type { Socket } from 'node:net'
+
+function wrap (socket: Socket, direction: 'inbound' | 'outbound', options: Partial<SocketConnectionInit> = {}): MultiaddrConnection {
+  return toMultiaddrConnection({
+    socket,
+    direction,
+    log: defaultLogger().forComponent(`test:${direction}`),
+    inactivityTimeout: DEFAULT_INACTIVITY_TIMEOUT,
+    closeTimeout: DEFAULT_CLOSE_TIMEOUT,
+    ...options
+  })
+}
+
+describe('socket to MultiaddrConnection', function () {
+  this.timeout(20_000)
+
+  let pair: SocketPair
+
+  beforeEach(async () => {
+    pair = await socketPair()
+  })
+
+  afterEach(async () => {
+    await pair.close()
+  })
+
+  it('takes the remote address from the socket', () => {
+    const inbound = wrap(pair.server, 'inbound')
+
+    expect(inbound.remoteAddr.toString()).to.equal(`/ip4/127.0.0.1/tcp/${pair.client.localPort}`)
+    expect(inbound.direction).to.equal('inbound')
+    expect(inbound.status).to.equal('open')
+  })
+
+  it('applies backpressure both ways, and a large write arrives intact', async () => {
+    const outbound = wrap(pair.client, 'outbound')
+    const inbound = wrap(pair.server, 'inbound')
+    // without socket.pause() every byte would land in the read buffer while
+    // paused and the connection would be aborted once it passed this
+    inbound.maxReadBufferLength = 1024 * 1024
+
+    const data = randomBytes(16 * 1024 * 1024)
+    const chunkSize = 64 * 1024
+    let sawBackpressure = false
+
+    inbound.pause()
+
+    const sending = (async () => {
+      for (let offset = 0; offset < data.byteLength; offset += chunkSize) {
+        if (!outbound.send(data.subarray(offset, offset + chunkSize))) {
+          sawBackpressure = true
+          await outbound.onDrain()
+        }
+      }
+
+      await outbound.close()
+    })()
+
+    // bytes reached the reader's socket and stayed there: the pause reached
+    // the socket, and the writer is waiting for 'drain'. Had it not, the read
+    // buffer limit would abort the reader instead
+    await waitFor(() => inbound.status !== 'open' || (pair.server.readableLength > 0 && outbound.writableNeedsDrain))
+    expect(inbound.readBufferLength).to.be.below(inbound.maxReadBufferLength)
+    expect(inbound.status).to.equal('open')
+
+    const received = new Uint8ArrayList()
+    inbound.addEventListener('message', (evt: StreamMessageEvent) => {
+      received.append(evt.data)
+    })
+    const ended = pEvent(inbound, 'close')
+    inbound.resume()
+
+    await Promise.all([sending, ended])
+
+    expect(sawBackpressure).to.equal(true)
+    expect(received.byteLength).to.equal(data.byteLength)
+    expect(Buffer.compare(received.subarray(), data)).to.equal(0)
+    expect(inbound.status).to.equal('closed')
+    expect(outbound.status).to.equal('closed')
+  })
+
+  it('half-closes: the remote sees remoteCloseWrite and can still answer', async () => {
+    const outbound = wrap(pair.client, 'outbound')
+    const inbound = wrap(pair.server, 'inbound')
+    const answer = Uint8Array.from([7, 7, 7])
+
+    inbound.addEventListener('remoteCloseWrite', () => {
+      inbound.send(answer)
+    })
+
+    const received = new Uint8ArrayList()
+    outbound.addEventListener('message', (evt: StreamMessageEvent) => {
+      received.append(evt.data)
+    })
+
+    outbound.send(Uint8Array.from([1]))
+    await outbound.close()
+
+    expect(received.subarray()).to.deep.equal(answer)
+    await waitFor(() => inbound.status === 'closed')
+    expect(outbound.status).to.equal('closed')
+    expect(outbound.timeline.close).to.be.a('number')
+    expect(inbound.timeline.close).to.be.a('number')
+  })
+
+  it('destroys a socket whose remote never finishes closing, after the close timeout', async () => {
+    const outbound = wrap(pair.client, 'outbound', { closeTimeout: 50 })
+    // the raw server end is half-open capable and never calls end()
+
+    await outbound.close()
+
+    expect(pair.client.destroyed).to.equal(true)
+    expect(outbound.status).to.equal('closed')
+  })
+
+  it('destroys a socket whose remote stops reading, after the close timeout', async () => {
+    const outbound = wrap(pair.client, 'outbound', { closeTimeout: 50 })
+    pair.server.pause()
+
+    // far more than the kernel buffers hold, so the write queue never empties
+    outbound.send(new Uint8Array(32 * 1024 * 1024))
+    expect(outbound.writableNeedsDrain).to.equal(true)
+
+    await outbound.close()
+
+    expect(pair.client.destroyed).to.equal(true)
+    expect(outbound.status).to.equal('closed')
+  })
+
+  it('resets the socket on abort, which the remote sees as a reset', async () => {
+    const outbound = wrap(pair.client, 'outbound')
+    const inbound = wrap(pair.server, 'inbound')
+    const remoteClosed = pEvent<'close', StreamCloseEvent>(inbound, 'close')
+
+    outbound.abort(new Error('local failure'))
+
+    expect(outbound.status).to.equal('aborted')
+    expect(pair.client.destroyed).to.equal(true)
+    const evt = await remoteClosed
+    expect(inbound.status).to.equal('reset')
+    expect(evt.error?.name).to.equal('StreamResetError')
+  })
+
+  it('aborts with a named error, keeping the cause, when the socket fails', async () => {
+    const outbound = wrap(pair.client, 'outbound')
+    const closed = pEvent<'close', StreamCloseEvent>(outbound, 'close')
+    const cause = Object.assign(new Error('boom'), { code: 'EPIPE' })
+
+    pair.client.destroy(cause)
+
+    const evt = await closed
+    expect(outbound.status).to.equal('aborted')
+    expect(evt.error?.name).to.equal('TCPSocketError')
+    expect(evt.error?.cause).to.equal(cause)
+    expect(evt.error).to.have.property('code', 'EPIPE')
+  })
+
+  it('aborts with a TimeoutError after the inactivity timeout', async () => {
+    const outbound = wrap(pair.client, 'outbound', { inactivityTimeout: 50 })
+    const evt = await pEvent<'close', StreamCloseEvent>(outbound, 'close')
+
+    expect(evt.error?.name).to.equal('TimeoutError')
+    expect(outbound.status).to.equal('aborted')
+    expect(pair.client.destroyed).to.equal(true)
+  })
+
+  it('refuses to wrap a socket that has already closed', () => {
+    pair.server.destroy()
+
+    expect(() => wrap(pair.server, 'inbound')).to.throw().with.property('name', 'InvalidParametersError')
+  })
+})
