@@ -1,0 +1,38 @@
+/** The protocol id multistream-select negotiates. */
+export const PROTOCOL = '/secio/1.0.0'
+
+/** Bytes of each side's `rand` in the Propose, echoed back encrypted as key confirmation. */
+export const NONCE_LENGTH = 16
+
+/**
+ * Largest frame accepted by default (ciphertext + MAC), as go-libp2p-secio
+ * (go-msgio) and libp2p-secio 0.13.1 enforce for data frames.
+ */
+export const DEFAULT_MAX_FRAME_LENGTH = 8 * 1024 * 1024
+
+/**
+ * Largest plaintext put in one outgoing frame. Large writes are split: Go and
+ * the legacy JS SECIO send one frame per write and a peer kills the connection
+ * on a frame over 8 MiB.
+ */
+export const DEFAULT_MAX_SEND_CHUNK = 64 * 1024
+
+/**
+ * Largest handshake message (Propose or Exchange) accepted. The biggest honest
+ * one, an RSA-8192 Propose or Exchange, is about 1.1 KiB; JS accepted 4 MiB and
+ * Go 8 MiB, which only helps an attacker.
+ */
+export const MAX_HANDSHAKE_MESSAGE_LENGTH = 64 * 1024
+
+/**
+ * Milliseconds the side that loses the order waits for the peer's nonce frame
+ * when the ECDH secret starts with a zero byte (see `handshake/secret.ts`).
+ */
+export const DEFAULT_LEADING_ZERO_WAIT = 1_000
+
+/** RSA identity sizes accepted, in bits: go-libp2p's floor and ceiling. */
+export const MIN_RSA_BITS = 2048
+export const MAX_RSA_BITS = 8192
+
+/** Milliseconds a whole handshake may take (go-libp2p-secio's `HandshakeTimeout`), on top of the caller's signal. */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000

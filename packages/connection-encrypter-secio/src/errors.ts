@@ -1,0 +1,109 @@
+import { UnexpectedPeerError as InterfaceUnexpectedPeerError } from '@libp2p/interface'
+import type { PeerId } from '@libp2p/interface'
+
+/**
+ * Every SECIO failure has its own `name`, so callers match on `err.name` and
+ * never on the message. The original error, if any, is kept as `cause`.
+ */
+
+/** The peer's Propose could not be decoded or carries something unusable (key type, key size, nonce). */
+export class InvalidProposeError extends Error {
+  static override name = 'InvalidProposeError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'InvalidProposeError'
+  }
+}
+
+/** The two Proposes share no exchange, cipher or hash. */
+export class NoCommonAlgorithmError extends Error {
+  static override name = 'NoCommonAlgorithmError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'NoCommonAlgorithmError'
+  }
+}
+
+/** Both sides have the same key and nonce: this connection loops back to ourselves. */
+export class SelfConnectionError extends Error {
+  static override name = 'SelfConnectionError'
+
+  constructor (message = 'same key and nonce on both sides: a connection to ourselves', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'SelfConnectionError'
+  }
+}
+
+/** The peer's Exchange could not be decoded or its ephemeral key is not a point on the curve. */
+export class InvalidExchangeError extends Error {
+  static override name = 'InvalidExchangeError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'InvalidExchangeError'
+  }
+}
+
+/** The Exchange signature does not verify with the key from the peer's Propose. */
+export class BadSignatureError extends Error {
+  static override name = 'BadSignatureError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'BadSignatureError'
+  }
+}
+
+/** The first encrypted frame was not our own nonce: the peer did not derive the same keys. */
+export class NonceMismatchError extends Error {
+  static override name = 'NonceMismatchError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'NonceMismatchError'
+  }
+}
+
+/** A frame's MAC did not verify: tampered, corrupted or keyed differently. Nothing from it is delivered. */
+export class MacMismatchError extends Error {
+  static override name = 'MacMismatchError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'MacMismatchError'
+  }
+}
+
+/** A frame's length prefix is over the limit or shorter than a MAC. */
+export class InvalidFrameLengthError extends Error {
+  static override name = 'InvalidFrameLengthError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'InvalidFrameLengthError'
+  }
+}
+
+/** Our own identity key cannot be used with SECIO. */
+export class UnsupportedIdentityError extends Error {
+  static override name = 'UnsupportedIdentityError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'UnsupportedIdentityError'
+  }
+}
+
+/** The peer proved it owns another key than the expected PeerId's. Raised before our Exchange is sent. */
+export class UnexpectedPeerError extends InterfaceUnexpectedPeerError {
+  readonly expected: PeerId
+  readonly actual: PeerId
+
+  constructor (expected: PeerId, actual: PeerId) {
+    super(`expected peer ${expected.toString()} but the remote's SECIO key is ${actual.toString()}`)
+    this.expected = expected
+    this.actual = actual
+  }
+}

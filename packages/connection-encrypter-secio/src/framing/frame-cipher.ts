@@ -1,0 +1,87 @@
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { MacMismatchError } from '../errors.js'
+import { lengthPrefix } from '../handshake/framed-io.js'
+import type { CipherName, HashName } from '../handshake/algorithms.js'
+import type { DirectionKeys } from '../handshake/keys.js'
+import type { Cipher, Decipher } from 'node:crypto'
+
+const CTR_MODE: Record<CipherName, string> = { 'AES-128': 'aes-128-ctr', 'AES-256': 'aes-256-ctr' }
+const HMAC_HASH: Record<HashName, string> = { SHA256: 'sha256', SHA512: 'sha512' }
+const MAC_LENGTH: Record<HashName, number> = { SHA256: 32, SHA512: 64 }
+
+export function macLength (hash: HashName): number {
+  return MAC_LENGTH[hash]
+}
+
+/**
+ * The sending half of a SECIO channel: AES-CTR with ONE keystream for the life
+ * of the connection (the counter never resets between frames), then an HMAC
+ * over the ciphertext only. Both are synchronous `node:crypto` calls, so
+ * frames are sealed in the order they are written.
+ */
+export class FrameSealer {
+  private readonly cipher: Cipher
+  private readonly hash: string
+  private readonly macKey: Uint8Array
+  readonly macLength: number
+
+  constructor (cipher: CipherName, hash: HashName, keys: DirectionKeys) {
+    this.cipher = createCipheriv(CTR_MODE[cipher], keys.cipherKey, keys.iv)
+    this.hash = HMAC_HASH[hash]
+    this.macKey = keys.macKey
+    this.macLength = MAC_LENGTH[hash]
+  }
+
+  /** One wire frame: `uint32_be(L) ‖ ciphertext ‖ HMAC(ciphertext)`. */
+  seal (plaintext: Uint8Array | Uint8ArrayList): Uint8ArrayList {
+    const frame = new Uint8ArrayList(lengthPrefix(plaintext.byteLength + this.macLength))
+    const mac = createHmac(this.hash, this.macKey)
+
+    for (const chunk of plaintext instanceof Uint8Array ? [plaintext] : plaintext) {
+      const ciphertext = this.cipher.update(chunk)
+      mac.update(ciphertext)
+      frame.append(ciphertext)
+    }
+
+    frame.append(mac.digest())
+    return frame
+  }
+}
+
+/**
+ * The receiving half: checks the MAC in constant time before decrypting, so a
+ * tampered frame never advances the keystream nor yields a byte.
+ */
+export class FrameOpener {
+  private readonly decipher: Decipher
+  private readonly hash: string
+  private readonly macKey: Uint8Array
+  readonly macLength: number
+
+  constructor (cipher: CipherName, hash: HashName, keys: DirectionKeys) {
+    this.decipher = createDecipheriv(CTR_MODE[cipher], keys.cipherKey, keys.iv)
+    this.hash = HMAC_HASH[hash]
+    this.macKey = keys.macKey
+    this.macLength = MAC_LENGTH[hash]
+  }
+
+  /** Whether the frame (payload after the length prefix) carries a valid MAC under these keys. */
+  verifies (frame: Uint8Array): boolean {
+    if (frame.byteLength < this.macLength) {
+      return false
+    }
+
+    const split = frame.byteLength - this.macLength
+    const expected = createHmac(this.hash, this.macKey).update(frame.subarray(0, split)).digest()
+    return timingSafeEqual(expected, frame.subarray(split))
+  }
+
+  open (frame: Uint8Array): Uint8Array {
+    if (!this.verifies(frame)) {
+      throw new MacMismatchError(`frame of ${frame.byteLength} bytes failed MAC verification`)
+    }
+
+    return this.decipher.update(frame.subarray(0, frame.byteLength - this.macLength))
+  }
+}

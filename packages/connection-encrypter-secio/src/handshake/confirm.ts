@@ -1,0 +1,118 @@
+import { equals } from 'uint8arrays/equals'
+import { NONCE_LENGTH } from '../constants.js'
+import { MacMismatchError, NonceMismatchError } from '../errors.js'
+import { FrameOpener, FrameSealer, macLength } from '../framing/frame-cipher.js'
+import { deriveSessionKeys } from './keys.js'
+import { secretWidths } from './secret.js'
+import type { Suite } from './algorithms.js'
+import type { FramedIo } from './framed-io.js'
+import type { AbortOptions } from '@libp2p/interface'
+
+/** The two halves of the channel once keys are confirmed. */
+export interface Channel {
+  sealer: FrameSealer
+  opener: FrameOpener
+}
+
+export interface ConfirmInit extends AbortOptions {
+  suite: Suite
+  order: 1 | -1
+  secret: Uint8Array
+  localNonce: Uint8Array
+  remoteNonce: Uint8Array
+  /** How long the side that lost the order waits for the peer's nonce frame when the secret width is ambiguous. */
+  leadingZeroWait: number
+}
+
+/**
+ * Key confirmation: each side sends the PEER's nonce as its first encrypted
+ * frame and expects its OWN back, as one frame of exactly 16 bytes (Go
+ * compares the whole frame).
+ *
+ * When the secret starts with a zero byte, a go-libp2p peer keyed the channel
+ * with the zero-stripped secret and everyone else with the full width. Go, the
+ * legacy JS and Rust all send their nonce frame without waiting, so we read the
+ * peer's frame first, see which width its MAC verifies under, and answer in
+ * that width. Against another Uplink (which waits too) the side that lost the
+ * order stops waiting after `leadingZeroWait` and uses full width; the winner
+ * keeps waiting, so the two never disagree.
+ */
+export async function confirmKeys (io: FramedIo, init: ConfirmInit): Promise<Channel> {
+  const widths = secretWidths(init.secret)
+  const channels = await Promise.all(widths.map(async secret => channelFor(init.suite, await deriveSessionKeys(init.suite, secret, init.order))))
+  init.secret.fill(0)
+
+  const [fullWidth] = channels
+  if (fullWidth == null) throw new Error('no channel derived')
+  const frameLength = NONCE_LENGTH + macLength(init.suite.hash)
+
+  if (channels.length === 1) {
+    await io.writeFramed(fullWidth.sealer.seal(init.remoteNonce), init)
+    checkNonce(fullWidth, await readNonceFrame(io, frameLength, init), init.localNonce)
+    return fullWidth
+  }
+
+  const waitLimit = init.order > 0 ? Infinity : init.leadingZeroWait
+  const early = await readWithin(io, frameLength, waitLimit, init)
+  const chosen = early == null ? fullWidth : channels.find(channel => channel.opener.verifies(early)) ?? fullWidth
+
+  await io.writeFramed(chosen.sealer.seal(init.remoteNonce), init)
+  checkNonce(chosen, early ?? await readNonceFrame(io, frameLength, init), init.localNonce)
+  return chosen
+}
+
+function channelFor (suite: Suite, keys: Awaited<ReturnType<typeof deriveSessionKeys>>): Channel {
+  return {
+    sealer: new FrameSealer(suite.cipher, suite.hash, keys.local),
+    opener: new FrameOpener(suite.cipher, suite.hash, keys.remote)
+  }
+}
+
+async function readNonceFrame (io: FramedIo, frameLength: number, options: AbortOptions): Promise<Uint8Array> {
+  try {
+    return await io.read({ max: frameLength, min: frameLength }, options)
+  } catch (err: any) {
+    if (err.name === 'InvalidFrameLengthError') {
+      throw new NonceMismatchError(`the first encrypted frame must hold exactly our ${NONCE_LENGTH}-byte nonce (${frameLength} bytes with the MAC)`, { cause: err })
+    }
+
+    throw err
+  }
+}
+
+/** Reads the nonce frame unless `ms` pass first; the caller's signal still ends everything. */
+async function readWithin (io: FramedIo, frameLength: number, ms: number, options: AbortOptions): Promise<Uint8Array | undefined> {
+  if (!Number.isFinite(ms)) {
+    return readNonceFrame(io, frameLength, options)
+  }
+
+  const timer = new AbortController()
+  const timeout = setTimeout(() => { timer.abort() }, ms)
+  const signal = options.signal == null ? timer.signal : AbortSignal.any([options.signal, timer.signal])
+
+  try {
+    return await readNonceFrame(io, frameLength, { signal })
+  } catch (err) {
+    if (timer.signal.aborted && options.signal?.aborted !== true) {
+      return undefined
+    }
+
+    throw err
+  } finally {
+    clearTimeout(timeout)
+  }
+}
+
+function checkNonce (channel: Channel, frame: Uint8Array, localNonce: Uint8Array): void {
+  let nonce: Uint8Array
+
+  try {
+    nonce = channel.opener.open(frame)
+  } catch (err) {
+    throw new MacMismatchError('the nonce frame failed MAC verification: the peer derived different keys', { cause: err })
+  }
+
+  if (!equals(nonce, localNonce)) {
+    throw new NonceMismatchError('the peer echoed a different nonce than ours')
+  }
+}

@@ -1,0 +1,50 @@
+import { byteStream } from '@libp2p/utils'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { InvalidFrameLengthError } from '../errors.js'
+import type { AbortOptions, MessageStream } from '@libp2p/interface'
+
+/** Handshake I/O in SECIO's framing: a uint32 big-endian length, then the payload. */
+export interface FramedIo {
+  write(payload: Uint8Array | Uint8ArrayList, options: AbortOptions): Promise<void>
+  /** Writes bytes that already carry their length prefix (a sealed frame). */
+  writeFramed(frame: Uint8ArrayList, options: AbortOptions): Promise<void>
+  /** Reads one frame; a length outside `min..max` is refused before its body is read. */
+  read(limits: { min?: number, max: number }, options: AbortOptions): Promise<Uint8Array>
+  /** Ends handshake I/O; bytes already read past the last frame go back to the stream. */
+  unwrap(): MessageStream
+}
+
+export function lengthPrefix (length: number): Uint8Array {
+  const prefix = new Uint8Array(4)
+  new DataView(prefix.buffer).setUint32(0, length)
+  return prefix
+}
+
+export function framedIo (stream: MessageStream): FramedIo {
+  const bytes = byteStream(stream)
+
+  return {
+    async write (payload, options) {
+      await bytes.write(new Uint8ArrayList(lengthPrefix(payload.byteLength), payload), options)
+    },
+
+    async writeFramed (frame, options) {
+      await bytes.write(frame, options)
+    },
+
+    async read ({ min = 0, max }, options) {
+      const header = await bytes.read({ bytes: 4, signal: options.signal })
+      const length = header.getUint32(0)
+
+      if (length > max || length < min) {
+        throw new InvalidFrameLengthError(`frame length ${length} is outside ${min}..${max}`)
+      }
+
+      return (await bytes.read({ bytes: length, signal: options.signal })).subarray()
+    },
+
+    unwrap () {
+      return bytes.unwrap()
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto'
+import { MAX_HANDSHAKE_MESSAGE_LENGTH, NONCE_LENGTH } from '../constants.js'
+import { UnexpectedPeerError } from '../errors.js'
+import { SecioStream } from '../framing/secio-stream.js'
+import { confirmKeys } from './confirm.js'
+import { createExchange, readExchange, verifyExchange } from './exchange.js'
+import { framedIo } from './framed-io.js'
+import { localIdentityProtobuf } from './identity.js'
+import { computeOrder, createProposal, readProposal, selectSuite } from './proposal.js'
+import { computeSharedSecret, generateEphemeral } from './secret.js'
+import type { Preferences, Suite } from './algorithms.js'
+import type { EphemeralKeyFactory } from './secret.js'
+import type { AbortOptions, Logger, MessageStream, PeerId, PrivateKey } from '@libp2p/interface'
+
+export interface HandshakeInit extends AbortOptions {
+  privateKey: PrivateKey
+  preferences: Preferences
+  /** When known (we dialed it), the peer must prove this identity before we send our Exchange. */
+  expectedPeer?: PeerId
+  maxFrameLength: number
+  maxSendChunk: number
+  leadingZeroWait: number
+  log: Logger
+  /** Fixed randomness for reproducible transcripts in tests. */
+  nonce?: Uint8Array
+  createEphemeral?: EphemeralKeyFactory
+}
+
+export interface HandshakeResult {
+  connection: SecioStream
+  remotePeer: PeerId
+  suite: Suite
+}
+
+/**
+ * The SECIO handshake, start to finish, over the raw stream. Every phase is
+ * "send mine, then read theirs", so two instances never wait on each other:
+ * Propose → (identity check, order, suite) → Exchange → (signature, ECDH,
+ * keys) → encrypted nonce echo.
+ */
+export async function performHandshake (stream: MessageStream, init: HandshakeInit): Promise<HandshakeResult> {
+  const { log } = init
+  const io = framedIo(stream)
+  const limits = { max: MAX_HANDSHAKE_MESSAGE_LENGTH }
+
+  const local = createProposal(localIdentityProtobuf(init.privateKey), init.nonce ?? randomBytes(NONCE_LENGTH), init.preferences)
+  await io.write(local.bytes, init)
+  const remote = readProposal(await io.read(limits, init))
+  const remotePeer = remote.identity.peerId
+  log.trace('read Propose from %p', remotePeer)
+
+  if (init.expectedPeer != null && !init.expectedPeer.equals(remotePeer)) {
+    throw new UnexpectedPeerError(init.expectedPeer, remotePeer)
+  }
+
+  const order = computeOrder(local, remote)
+  const suite = selectSuite(order, local, remote)
+  log.trace('order %d, selected %s / %s / %s', order, suite.exchange, suite.cipher, suite.hash)
+
+  const ephemeral = await (init.createEphemeral ?? generateEphemeral)(suite.exchange)
+  await io.write(await createExchange(init.privateKey, local, remote, ephemeral.key), init)
+  const exchange = readExchange(await io.read(limits, init), suite.exchange)
+  await verifyExchange(local, remote, exchange)
+
+  const channel = await confirmKeys(io, {
+    ...init,
+    suite,
+    order,
+    secret: await computeSharedSecret(ephemeral, exchange.ephemeralKey),
+    localNonce: local.nonce,
+    remoteNonce: remote.nonce
+  })
+  log('secio handshake with %p complete: %s, %s, %s', remotePeer, suite.exchange, suite.cipher, suite.hash)
+
+  return {
+    connection: new SecioStream(io.unwrap(), { ...channel, maxFrameLength: init.maxFrameLength, maxSendChunk: init.maxSendChunk }),
+    remotePeer,
+    suite
+  }
+}
