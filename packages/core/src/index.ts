@@ -24,6 +24,7 @@ export type { UpgraderInit, UpgraderEvents, UplinkUpgrader } from './upgrader/up
 export { Node, createNode } from './node/node.js'
 export type { NodeOptions, NodeModules, NodeEvents } from './node/node.js'
 export { StreamHandlerRegistry } from './connection/stream-handlers.js'
+export type { UplinkConnection } from './connection/connection.js'
 export type { UplinkComponents, Module, EncrypterModule, MuxerModule, TransportModule } from './components.js'
 export * from './constants.js'
 export * from './errors.js'

@@ -27,6 +27,8 @@ export interface ConnectionInit {
   secured: MessageStream
   remotePeer: PeerId
   encryption: string
+  /** What the crypto channel reported about the session (its `remoteExtensions`). */
+  encryptionDetails?: unknown
   muxer?: StreamMuxer
   handlers: StreamHandlerRegistry
   limits?: ConnectionLimits
@@ -39,13 +41,23 @@ export interface ConnectionInit {
  * multistream-select on a protocol id; inbound streams go to the handler
  * registered for the protocol the remote selected.
  */
-class UplinkConnection extends TypedEventEmitter<Omit<MessageStreamEvents, 'drain' | 'message' | 'end'>> implements Connection {
+/**
+ * A v3 `Connection` plus what the crypto channel reported about the session:
+ * for `@uplink/secio` the negotiated `{ exchange, cipher, hash }`, for noise
+ * its extensions.
+ */
+export interface UplinkConnection extends Connection {
+  readonly encryptionDetails?: unknown
+}
+
+class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, 'drain' | 'message' | 'end'>> implements UplinkConnection {
   readonly id: string
   readonly remoteAddr: Multiaddr
   readonly remotePeer: PeerId
   readonly direction: MessageStreamDirection
   readonly timeline: MultiaddrConnectionTimeline
   readonly encryption: string
+  readonly encryptionDetails?: unknown
   readonly multiplexer?: string
   readonly direct: boolean
   readonly limits?: ConnectionLimits
@@ -66,6 +78,7 @@ class UplinkConnection extends TypedEventEmitter<Omit<MessageStreamEvents, 'drai
     this.secured = init.secured
     this.remotePeer = init.remotePeer
     this.encryption = init.encryption
+    this.encryptionDetails = init.encryptionDetails
     this.muxer = init.muxer
     this.multiplexer = init.muxer?.protocol
     this.handlers = init.handlers
@@ -215,6 +228,6 @@ class UplinkConnection extends TypedEventEmitter<Omit<MessageStreamEvents, 'drai
   }
 }
 
-export function createConnection (init: ConnectionInit): Connection {
-  return new UplinkConnection(init)
+export function createConnection (init: ConnectionInit): UplinkConnection {
+  return new UplinkConnectionImpl(init)
 }

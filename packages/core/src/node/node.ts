@@ -11,9 +11,10 @@ import { expectedPeer } from '../upgrader/verify-peer.js'
 import { generateEd25519Identity } from './identity.js'
 import { SharedDial } from './shared-dial.js'
 import type { EncrypterModule, MuxerModule, TransportModule } from '../components.js'
+import type { UplinkConnection } from '../connection/connection.js'
 import type { UpgraderInit, UplinkUpgrader } from '../upgrader/upgrader.js'
 import type {
-  AbortOptions, ComponentLogger, Connection, Listener, Logger, PeerId, PrivateKey, Stream, StreamHandler,
+  AbortOptions, ComponentLogger, Listener, Logger, PeerId, PrivateKey, Stream, StreamHandler,
   StreamHandlerOptions, Transport
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -55,8 +56,8 @@ export interface NodeOptions {
 }
 
 export interface NodeEvents {
-  'connection:open': CustomEvent<Connection>
-  'connection:close': CustomEvent<Connection>
+  'connection:open': CustomEvent<UplinkConnection>
+  'connection:close': CustomEvent<UplinkConnection>
   /** The first connection to a peer opened. */
   'peer:connect': CustomEvent<PeerId>
   /** The last connection to a peer closed. */
@@ -76,8 +77,8 @@ export class Node extends TypedEventEmitter<NodeEvents> {
   private readonly dialTimeout: number
   private readonly log: Logger
   private readonly listeners: Listener[] = []
-  private readonly connections = new Map<string, Connection[]>()
-  private readonly dials = new Map<string, SharedDial<Connection>>()
+  private readonly connections = new Map<string, UplinkConnection[]>()
+  private readonly dials = new Map<string, SharedDial<UplinkConnection>>()
   private started = false
 
   constructor (options: NodeOptions) {
@@ -164,7 +165,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     return this.upgrader.getProtocols()
   }
 
-  getConnections (peerId?: PeerId): Connection[] {
+  getConnections (peerId?: PeerId): UplinkConnection[] {
     if (peerId != null) {
       return [...(this.connections.get(peerId.toString()) ?? [])]
     }
@@ -183,7 +184,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
    * accepted: nothing is verified. Several addresses (of one peer) are tried
    * in order until one connects.
    */
-  async dial (addrs: Multiaddr | Multiaddr[] | string, options: AbortOptions = {}): Promise<Connection> {
+  async dial (addrs: Multiaddr | Multiaddr[] | string, options: AbortOptions = {}): Promise<UplinkConnection> {
     if (!this.started) {
       throw new NotStartedError('the node must be started before it can dial')
     }
@@ -228,7 +229,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     await Promise.all(this.getConnections(peerId).map(async connection => connection.close(options)))
   }
 
-  private async dialAny (targets: Multiaddr[], attemptSignal: AbortSignal): Promise<Connection> {
+  private async dialAny (targets: Multiaddr[], attemptSignal: AbortSignal): Promise<UplinkConnection> {
     const signal = deadlineSignal(attemptSignal, this.dialTimeout)
     const errors: Error[] = []
 
@@ -261,11 +262,11 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     return transport
   }
 
-  private openConnectionTo (peer: PeerId): Connection | undefined {
+  private openConnectionTo (peer: PeerId): UplinkConnection | undefined {
     return this.connections.get(peer.toString())?.find(connection => connection.status === 'open')
   }
 
-  private track (connection: Connection): void {
+  private track (connection: UplinkConnection): void {
     const key = connection.remotePeer.toString()
     const list = this.connections.get(key) ?? []
     list.push(connection)
@@ -277,7 +278,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     }
   }
 
-  private untrack (connection: Connection): void {
+  private untrack (connection: UplinkConnection): void {
     const key = connection.remotePeer.toString()
     const list = (this.connections.get(key) ?? []).filter(c => c !== connection)
 

@@ -3,6 +3,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { TypedEventEmitter } from 'main-event'
 import { instantiate } from '../components.js'
 import { createConnection } from '../connection/connection.js'
+import type { UplinkConnection } from '../connection/connection.js'
 import { StreamHandlerRegistry } from '../connection/stream-handlers.js'
 import { DEFAULT_CONNECTION_CLOSE_TIMEOUT, DEFAULT_PROTOCOL_NEGOTIATION_TIMEOUT, DEFAULT_UPGRADE_TIMEOUT } from '../constants.js'
 import { EncryptionFailedError } from '../errors.js'
@@ -14,7 +15,7 @@ import type { EncrypterModule, MuxerModule, UplinkComponents } from '../componen
 import type { UpgradeStage } from '../errors.js'
 import type { NegotiationRole } from './negotiate.js'
 import type {
-  ClearableSignal, ComponentLogger, Connection, ConnectionEncrypter, Logger, MessageStream, MessageStreamDirection,
+  ClearableSignal, ComponentLogger, ConnectionEncrypter, Logger, MessageStream, MessageStreamDirection,
   MultiaddrConnection, PeerId, PrivateKey, StreamHandler, StreamHandlerOptions, StreamMuxerFactory, Upgrader,
   UpgraderOptions, UpgraderWithoutEncryptionOptions
 } from '@libp2p/interface'
@@ -68,8 +69,8 @@ export interface UpgraderInit {
 
 export interface UpgraderEvents {
   /** A connection finished its upgrade, inbound or outbound. */
-  'connection:open': CustomEvent<Connection>
-  'connection:close': CustomEvent<Connection>
+  'connection:open': CustomEvent<UplinkConnection>
+  'connection:close': CustomEvent<UplinkConnection>
 }
 
 /**
@@ -78,6 +79,7 @@ export interface UpgraderEvents {
  * nothing); inbound streams go to the handlers registered with `handle`.
  */
 export interface UplinkUpgrader extends Upgrader, TypedEventTarget<UpgraderEvents> {
+  upgradeOutbound(maConn: MultiaddrConnection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<UplinkConnection>
   readonly peerId: PeerId
   readonly components: UplinkComponents
   handle(protocols: string | string[], handler: StreamHandler, options?: StreamHandlerOptions): void
@@ -89,6 +91,7 @@ interface Upgraded {
   secured: MessageStream
   remotePeer: PeerId
   encryption: string
+  encryptionDetails?: unknown
   muxerFactory?: StreamMuxerFactory
 }
 
@@ -129,7 +132,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
 
   readonly [Symbol.toStringTag] = '@uplink/upgrader'
 
-  async upgradeOutbound (maConn: MultiaddrConnection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<Connection> {
+  async upgradeOutbound (maConn: MultiaddrConnection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<UplinkConnection> {
     // `initiator: false` (e.g. hole punching) makes the dialer answer multistream-select
     return this.upgrade(maConn, opts.initiator === false ? 'inbound' : 'outbound', opts)
   }
@@ -167,7 +170,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
    * multistream-select (muxer) → Connection, under one deadline. Any failure
    * or the deadline closes the raw connection.
    */
-  private async upgrade (maConn: MultiaddrConnection, direction: MessageStreamDirection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<Connection> {
+  private async upgrade (maConn: MultiaddrConnection, direction: MessageStreamDirection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<UplinkConnection> {
     const signal = deadlineSignal(opts.signal, this.upgradeTimeout)
     const closeOnAbort = (): void => { maConn.abort(asError(signal.reason)) }
     signal.addEventListener('abort', closeOnAbort, { once: true })
@@ -218,7 +221,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
       ? await encrypter.secureOutbound(maConn, options)
       : await encrypter.secureInbound(maConn, options)
 
-    return { secured: result.connection, remotePeer: result.remotePeer, encryption, muxerFactory: result.streamMuxer }
+    return { secured: result.connection, remotePeer: result.remotePeer, encryption, encryptionDetails: result.remoteExtensions, muxerFactory: result.streamMuxer }
   }
 
   private async negotiateMuxer (secured: MessageStream, role: NegotiationRole, signal: AbortSignal): Promise<StreamMuxerFactory | undefined> {
@@ -230,7 +233,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     return this.muxers.get(protocol)
   }
 
-  private createConnection (maConn: MultiaddrConnection, direction: MessageStreamDirection, upgraded: Upgraded, muxerFactory: StreamMuxerFactory | undefined, opts: UpgraderOptions): Connection {
+  private createConnection (maConn: MultiaddrConnection, direction: MessageStreamDirection, upgraded: Upgraded, muxerFactory: StreamMuxerFactory | undefined, opts: UpgraderOptions): UplinkConnection {
     const connection = createConnection({
       id: `${direction === 'inbound' ? 'in' : 'out'}-${++connectionCount}`,
       direction,
@@ -238,6 +241,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
       secured: upgraded.secured,
       remotePeer: upgraded.remotePeer,
       encryption: upgraded.encryption,
+      encryptionDetails: upgraded.encryptionDetails,
       muxer: muxerFactory?.createStreamMuxer(upgraded.secured),
       handlers: this.handlers,
       limits: opts.limits,
