@@ -1,5 +1,6 @@
-import { AbstractMessageStream } from '@libp2p/utils'
+import { AbstractMessageStream, UnexpectedEOFError } from '@libp2p/utils'
 import { pEvent } from 'p-event'
+import { drainThenFail } from './drain-then-fail.js'
 import { FrameDecoder } from './frame-decoder.js'
 import type { FrameOpener, FrameSealer } from './frame-cipher.js'
 import type { AbortOptions, MessageStream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
@@ -47,7 +48,10 @@ export class SecioStream extends AbstractMessageStream {
       this.receive(evt.data)
     }
     const onClose = (evt: StreamCloseEvent): void => {
-      if (evt.error == null) {
+      if (evt.error == null && this.decoder.pending > 0) {
+        // a clean end inside a frame is a truncated transfer, not the end of the data
+        this.abort(new UnexpectedEOFError(`the connection ended ${this.decoder.pending} bytes into a frame`))
+      } else if (evt.error == null) {
         this.onTransportClosed()
       } else if (evt.local === true) {
         this.abort(evt.error)
@@ -63,6 +67,15 @@ export class SecioStream extends AbstractMessageStream {
   }
 
   readonly [Symbol.toStringTag] = '@uplink/secio-stream'
+
+  /** Every chunk delivered before a failure reaches the reader, then the failure. */
+  override [Symbol.asyncIterator] (): AsyncGenerator<Uint8Array | Uint8ArrayList> {
+    if (this.readStatus !== 'readable' && this.readStatus !== 'paused') {
+      return (async function * () {})()
+    }
+
+    return drainThenFail(this)
+  }
 
   private receive (data: Uint8Array | Uint8ArrayList): void {
     if (this.status !== 'open' && this.status !== 'closing') {
