@@ -8,6 +8,8 @@
 //                 [--listen <multiaddr>]          (node and bare-secio-listen; default /ip4/127.0.0.1/tcp/0)
 //                 [--mss]                         (bare modes: multistream-select /secio/1.0.0 first)
 //                 [--connect <multiaddr> --bytes N [--chunk N] [--seed N]]  (bare-secio-dial: one shot, then exit)
+//                 [--strip-secret-zeros]          (secio: key with the ECDH secret minus its leading zero bytes, like go-libp2p)
+//                 [--exchanges P-521[,P-384…]]    (secio: curves offered, most preferred first; default P-256,P-384,P-521)
 //
 // stdout carries only JSON lines (events); diagnostics go to stderr (DEBUG=libp2p* works too).
 // stdin carries JSON line commands; every reply repeats the command's "id" if it had one:
@@ -17,13 +19,20 @@
 //      (node mode: libp2p dial + protocol; bare-secio-dial: TCP + [mss] + secio, "protocol" ignored)
 //   {"cmd":"abort","target":<id of a running dial-echo>}
 //   {"cmd":"hang-up","peer":"<peer id or multiaddr>"}     (node mode)
+//   {"cmd":"secret-stats"} -> {"event":"result","cmd":"secret-stats","ok":true,"handshakes":N,"leadingZero":N,"stripped":N}
 //   {"cmd":"stop"} -> {"event":"stopped"} and exit 0.  EOF on stdin, SIGTERM, SIGINT also stop.
-// Unsolicited events: ready, connect/disconnect (node), inbound (one echo session ended), error.
+// Unsolicited events: ready, connect/disconnect (node), inbound (one echo session ended), error,
+// secret (one per SECIO handshake that reached the ECDH step).
+//   {"event":"secret","secretCurve":"P-521","secretLeadingZeros":1,"secretStripped":true,"order":1,"fullWidth":66,"width":65,"handshake":N}
+//   (order: this side's SECIO order, 1 when its preferences won). dial-echo results and inbound
+//   events of SECIO sessions repeat their handshake's secretCurve, secretLeadingZeros,
+//   secretStripped and order.
 
 const net = require('node:net')
 const nodeCrypto = require('node:crypto')
 const readline = require('node:readline')
 const { parseArgs } = require('node:util')
+const { AsyncLocalStorage } = require('node:async_hooks')
 
 const ECHO_PROTOCOL = '/echo/1.0.0'
 const DEFAULT_CHUNK = 64 * 1024
@@ -77,7 +86,9 @@ try {
       connect: { type: 'string' },
       bytes: { type: 'string' },
       chunk: { type: 'string' },
-      seed: { type: 'string' }
+      seed: { type: 'string' },
+      'strip-secret-zeros': { type: 'boolean', default: false },
+      exchanges: { type: 'string' }
     },
     strict: true,
     allowPositionals: false
@@ -97,6 +108,11 @@ function usage (message) {
 if (!MODES.includes(args.mode)) usage(`--mode must be one of ${MODES.join(', ')}`)
 if (!KEY_TYPES.includes(args['key-type'])) usage(`--key-type must be one of ${KEY_TYPES.join(', ')}`)
 if (!CRYPTOS.includes(args.crypto)) usage(`--crypto must be one of ${CRYPTOS.join(', ')}`)
+const CURVES = ['P-256', 'P-384', 'P-521']
+const EXCHANGES = args.exchanges == null ? null : args.exchanges.split(',')
+if (EXCHANGES != null && (EXCHANGES.length === 0 || EXCHANGES.some((c) => !CURVES.includes(c)))) {
+  usage(`--exchanges must be a comma-separated list of ${CURVES.join(', ')}`)
+}
 
 // The legacy stack is loaded after argument checks (it takes a few hundred ms).
 const PeerId = require('peer-id')
@@ -104,7 +120,89 @@ const cryptoKeys = require('libp2p-crypto').keys
 const multiaddr = require('multiaddr')
 const toIt = require('stream-to-it')
 const mss = require('multistream-select')
+
+// ---------------------------------------------------------------- SECIO secret patch
+
+// The ECDH step of every SECIO handshake, observed (and with --strip-secret-zeros changed) here.
+// libp2p-secio (src/handshake/crypto.js) calls `crypto.keys.generateEphemeralKeyPair(curve)`
+// through the shared libp2p-crypto exports object at handshake time, and keys the session
+// with whatever the returned `genSharedKey(theirPub)` resolves to. Node returns the X
+// coordinate at the curve's full width (32/48/66 bytes); go-libp2p-secio uses
+// `big.Int.Bytes()`, which drops the leading zero bytes. Stripping them here makes this peer
+// derive exactly Go's keys.
+const secretStats = { handshakes: 0, leadingZero: 0, stripped: 0 }
+// One store per SECIO handshake (see secioModule), so that results and inbound events can say
+// what their own handshake's secret looked like.
+const handshakeContext = new AsyncLocalStorage()
+
+function patchEphemeralKeys () {
+  const original = cryptoKeys.generateEphemeralKeyPair
+  cryptoKeys.generateEphemeralKeyPair = async (curve) => {
+    const pair = await original(curve)
+    return {
+      key: pair.key,
+      async genSharedKey (theirPub, forcePrivate) {
+        const full = await pair.genSharedKey(theirPub, forcePrivate)
+        let zeros = 0
+        while (zeros < full.length && full[zeros] === 0) zeros++
+        const stripped = args['strip-secret-zeros'] && zeros > 0
+        // big.Int.Bytes(): big-endian, no leading zeros (and empty for zero).
+        const secret = stripped ? Buffer.from(full.subarray(zeros)) : full
+        const order = handshakeContext.getStore()?.order
+        const info = { secretCurve: curve, secretLeadingZeros: zeros, secretStripped: stripped, ...(order != null ? { order } : {}) }
+        secretStats.handshakes++
+        if (zeros > 0) secretStats.leadingZero++
+        if (stripped) secretStats.stripped++
+        // The handshake's own store and the ones around it (a dial-echo's, an inbound socket's).
+        for (let store = handshakeContext.getStore(); store != null; store = store.parent) store.secret = info
+        emit({ event: 'secret', ...info, fullWidth: full.length, width: secret.length, handshake: secretStats.handshakes })
+        return secret
+      }
+    }
+  }
+}
+patchEphemeralKeys()
+
 const SECIO = require('libp2p-secio')
+const secioSupport = require('libp2p-secio/src/support')
+if (EXCHANGES != null) {
+  // libp2p-secio reads these module-level lists at each handshake (proposal and selection).
+  secioSupport.exchanges.splice(0, secioSupport.exchanges.length, ...EXCHANGES)
+}
+{
+  // Remember this side's order (1: our preferences won) for the `secret` report; libp2p-secio
+  // calls `support.selectBest` through the module object, before the ECDH step.
+  const selectBest = secioSupport.selectBest
+  secioSupport.selectBest = async (local, remote) => {
+    const selected = await selectBest(local, remote)
+    const store = handshakeContext.getStore()
+    if (store != null) store.order = selected.order > 0 ? 1 : -1
+    return selected
+  }
+}
+
+/** The secio-fields of the handshake that ran in `store` (empty if it never reached ECDH). */
+function secretFields (store) {
+  return store != null && store.secret != null ? store.secret : {}
+}
+
+// remote peer id -> secret fields of the latest handshake with it (node-mode inbound events).
+const lastSecretByPeer = new Map()
+
+/**
+ * libp2p-secio with each handshake in its own context (inside the caller's: a dial-echo's), so
+ * that its secret is reported with the right session; also remembered per remote peer.
+ */
+function secioModule () {
+  const wrap = (fn) => async (localPeer, duplex, remotePeer) => {
+    const store = { parent: handshakeContext.getStore() }
+    const result = await handshakeContext.run(store, () => fn(localPeer, duplex, remotePeer))
+    if (store.secret != null) lastSecretByPeer.set(result.remotePeer.toB58String(), store.secret)
+    return result
+  }
+  return { protocol: SECIO.protocol, secureInbound: wrap(SECIO.secureInbound), secureOutbound: wrap(SECIO.secureOutbound) }
+}
+const secio = secioModule()
 
 // ---------------------------------------------------------------- helpers
 
@@ -303,7 +401,7 @@ async function bareSecioOutbound (peerId, addr, signal) {
     const { stream } = await new mss.Dialer(duplex).select(SECIO.protocol)
     duplex = stream
   }
-  const { conn, remotePeer } = await SECIO.secureOutbound(peerId, duplex, target.peerId)
+  const { conn, remotePeer } = await secio.secureOutbound(peerId, duplex, target.peerId)
   return { conn, remotePeer, socket }
 }
 
@@ -313,7 +411,7 @@ async function bareSecioInbound (peerId, socket) {
     const { stream } = await new mss.Listener(duplex).handle(SECIO.protocol)
     duplex = stream
   }
-  return SECIO.secureInbound(peerId, duplex)
+  return secio.secureInbound(peerId, duplex)
 }
 
 /**
@@ -356,16 +454,17 @@ async function startNode (peerId) {
     modules: {
       transport: [TCP],
       streamMuxer: [MPLEX],
-      connEncryption: [args.crypto === 'plaintext' ? PLAINTEXT : SECIO]
+      connEncryption: [args.crypto === 'plaintext' ? PLAINTEXT : secio]
     },
     config: { peerDiscovery: { autoDial: false } }
   })
 
   node.handle(ECHO_PROTOCOL, ({ connection, stream, protocol }) => {
     const remotePeer = connection.remotePeer.toB58String()
+    const secret = args.crypto === 'secio' ? lastSecretByPeer.get(remotePeer) : undefined
     echo(stream).then(
-      (bytes) => emit({ event: 'inbound', protocol, remotePeer, ok: true, bytes }),
-      (err) => emit({ event: 'inbound', protocol, remotePeer, ok: false, bytes: err.bytes, error: errorText(err) })
+      (bytes) => emit({ event: 'inbound', protocol, remotePeer, ok: true, bytes, ...secret }),
+      (err) => emit({ event: 'inbound', protocol, remotePeer, ok: false, bytes: err.bytes, error: errorText(err), ...secret })
     )
   })
   node.connectionManager.on('peer:connect', (connection) => {
@@ -425,9 +524,10 @@ async function startBareListen (peerId) {
     const remoteAddr = `${socket.remoteAddress}:${socket.remotePort}`
     let remotePeer
     let sessionOver = false
+    const store = {}
     // After the echo has ended the socket teardown may still report an AbortError; only log.
     socket.on('error', (err) => { if (!sessionOver) log('inbound socket error', remoteAddr, errorText(err)) })
-    bareSecioInbound(peerId, socket)
+    handshakeContext.run(store, () => bareSecioInbound(peerId, socket))
       .then(({ conn, remotePeer: rp }) => {
         remotePeer = rp.toB58String()
         emit({ event: 'connect', remotePeer, remoteAddr, direction: 'inbound' })
@@ -436,12 +536,12 @@ async function startBareListen (peerId) {
       .then(
         (bytes) => {
           sessionOver = true
-          emit({ event: 'inbound', remotePeer, ok: true, bytes })
+          emit({ event: 'inbound', remotePeer, ok: true, bytes, ...secretFields(store) })
           socket.end()
         },
         (err) => {
           sessionOver = true
-          emit({ event: 'inbound', remotePeer, ok: false, bytes: err.bytes ?? 0, error: errorText(err) })
+          emit({ event: 'inbound', remotePeer, ok: false, bytes: err.bytes ?? 0, error: errorText(err), ...secretFields(store) })
           socket.destroy()
         }
       )
@@ -500,7 +600,7 @@ function stop (code = 0) {
     timer.unref()
     try {
       await stopper()
-      emit({ event: 'stopped' })
+      emit({ event: 'stopped', secretStats })
     } catch (err) {
       emit({ event: 'error', fatal: true, origin: 'stop', error: errorText(err) })
       code = code || 1
@@ -523,12 +623,14 @@ async function handleCommand (line) {
     case 'dial-echo': {
       const controller = new AbortController()
       const key = cmd.id ?? Symbol('dial-echo')
+      const store = {}
       running.set(key, controller)
       try {
-        reply({ ok: true, ...(await dialEcho(cmd, controller.signal)) })
+        const fields = await handshakeContext.run(store, () => dialEcho(cmd, controller.signal))
+        reply({ ok: true, ...fields, ...secretFields(store) })
       } catch (err) {
         log('dial-echo failed:', err && err.stack ? err.stack : String(err))
-        reply({ ok: false, error: errorText(err) })
+        reply({ ok: false, error: errorText(err), ...secretFields(store) })
       } finally {
         running.delete(key)
       }
@@ -550,6 +652,9 @@ async function handleCommand (line) {
       }
       return
     }
+    case 'secret-stats':
+      reply({ ok: true, ...secretStats })
+      return
     case 'stop':
       await stop(0)
       return
@@ -574,6 +679,8 @@ async function main () {
     event: 'ready',
     mode: args.mode,
     ...(args.mode === 'node' ? { crypto: args.crypto } : { mss: args.mss }),
+    stripSecretZeros: args['strip-secret-zeros'],
+    exchanges: secioSupport.exchanges.join(','),
     peerId: peerId.toB58String(),
     keyType: keyTypeOf(peerId),
     privateKey: Buffer.from(peerId.marshalPrivKey()).toString('base64'),
@@ -599,13 +706,14 @@ async function main () {
 
 async function handleOneShot () {
   const controller = new AbortController()
+  const store = {}
   try {
-    const fields = await dialEcho({ addr: args.connect, bytes: args.bytes ?? 0, chunk: args.chunk, seed: args.seed }, controller.signal)
-    emit({ event: 'result', cmd: 'dial-echo', ok: true, ...fields })
+    const fields = await handshakeContext.run(store, () => dialEcho({ addr: args.connect, bytes: args.bytes ?? 0, chunk: args.chunk, seed: args.seed }, controller.signal))
+    emit({ event: 'result', cmd: 'dial-echo', ok: true, ...fields, ...secretFields(store) })
     return true
   } catch (err) {
     log('dial-echo failed:', err && err.stack ? err.stack : String(err))
-    emit({ event: 'result', cmd: 'dial-echo', ok: false, error: errorText(err) })
+    emit({ event: 'result', cmd: 'dial-echo', ok: false, error: errorText(err), ...secretFields(store) })
     return false
   }
 }
