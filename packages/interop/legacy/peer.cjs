@@ -577,7 +577,9 @@ async function dialEcho (cmd, signal) {
   if (typeof cmd.addr !== 'string') throw new TypeError('dial-echo needs "addr"')
   const total = Number(cmd.bytes ?? 0)
   if (!Number.isSafeInteger(total) || total < 0) throw new RangeError(`bytes must be a non-negative integer, got ${cmd.bytes}`)
-  const chunkSize = clampChunk(cmd.chunk)
+  // "oversize": hand secio chunks as given, even above its own 8 MiB read limit, as the legacy
+  // stack does under bulk load; lets tests reproduce its oversized frames deterministically
+  const chunkSize = cmd.oversize === true ? Number(cmd.chunk) : clampChunk(cmd.chunk)
   const seed = Number(cmd.seed ?? 1)
   const window = Number(cmd.window ?? DEFAULT_WINDOW)
   if (!Number.isSafeInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${cmd.window}`)

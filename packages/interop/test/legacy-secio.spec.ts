@@ -75,6 +75,34 @@ describe('live interop with the legacy JS SECIO (libp2p-secio 0.13.1)', function
     })
   })
 
+  describe('frames over 8 MiB from a legacy sender (libp2p-secio sends one frame per write, unsplit)', () => {
+    // bare SECIO: each legacy write of 12 MiB is one 12 MiB frame
+    const oversized = { chunk: 12 * MiB, oversize: true }
+
+    it('are refused by default: InvalidFrameLengthError on the secured stream, connection closed', async () => {
+      const bare = await bareSecioEchoListener(await uplinkKey('ed25519'), false)
+      listener = bare.listener
+      const legacy = await LegacyPeer.start({ mode: 'bare-secio-dial' })
+
+      const result = await legacy.tryDialEcho(bare.addr, 24 * MiB, oversized)
+
+      expect(result.ok).to.equal(false)
+      const [session] = bare.sessions
+      const err = await session?.then(() => undefined, (err: unknown) => err)
+      expect(err).to.have.property('name', 'InvalidFrameLengthError')
+    })
+
+    it('are accepted with secio({ maxFrameLength }) raised, and Uplink answers in frames under the cap', async () => {
+      const bare = await bareSecioEchoListener(await uplinkKey('ed25519'), false, { maxFrameLength: 16 * MiB })
+      listener = bare.listener
+      const legacy = await LegacyPeer.start({ mode: 'bare-secio-dial' })
+
+      const result = await legacy.dialEcho(bare.addr, 24 * MiB, oversized)
+
+      expect(result).to.include({ ok: true, bytes: 24 * MiB })
+    })
+  })
+
   for (const useMss of [false, true]) {
     describe(`bare SECIO ${useMss ? 'behind multistream-select' : 'on the raw socket'}`, () => {
       for (const keyType of KEY_TYPES) {
