@@ -28,6 +28,17 @@ function run (command, args, options = {}) {
 if (installedNodeVersion() !== pinnedNode || !existsSync(join(binDir, 'pnpm'))) {
   console.error(`bootstrap: installing Node ${pinnedNode} and pnpm into .runtime/ (one time)`)
   run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: runtimeDir, env: process.env })
+
+  // the `node` package fetches its binary in a preinstall script; should npm skip install scripts
+  // (a user setting or a future default), run that step explicitly rather than fail later
+  if (installedNodeVersion() !== pinnedNode) {
+    run('npm', ['rebuild', 'node', '--ignore-scripts=false', '--loglevel=error'], { cwd: runtimeDir, env: process.env })
+  }
+
+  if (installedNodeVersion() !== pinnedNode) {
+    console.error(`bootstrap: Node ${pinnedNode} did not install into .runtime/node_modules; see the npm output above`)
+    process.exit(1)
+  }
 }
 
 // The legacy JS libp2p 0.29 peer that the interop tests start as a separate process: its own npm
