@@ -223,7 +223,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
       : peer
 
     if (peerId == null) {
-      throw new TransportUnavailableError(`hangUp needs a PeerId or an address with /p2p/, got ${peer.toString()}`)
+      throw new InvalidParametersError(`hangUp needs a PeerId or an address with /p2p/, got ${peer.toString()}`)
     }
 
     await Promise.all(this.getConnections(peerId).map(async connection => connection.close(options)))

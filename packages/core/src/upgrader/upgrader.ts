@@ -193,7 +193,6 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
       stage = 'negotiate-muxer'
       const muxerFactory = opts.muxerFactory ?? upgraded.muxerFactory ?? await this.negotiateMuxer(upgraded.secured, role, signal)
 
-      signal.removeEventListener('abort', closeOnAbort)
       return this.createConnection(maConn, direction, upgraded, muxerFactory, opts)
     } catch (err: unknown) {
       const error = stageError(stage, err, signal, expected)
