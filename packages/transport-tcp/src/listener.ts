@@ -20,7 +20,6 @@ export interface TCPListenerInit extends ResolvedTCPOptions {
 /** An accepted socket, from accept until it closes */
 interface Inbound {
   maConn: MultiaddrConnection
-  upgrading: boolean
   /** Resolves when the socket has closed and the maConn has seen it */
   closed: Promise<void>
 }
@@ -158,9 +157,9 @@ export class TCPListener extends TypedEventEmitter<ListenerEvents> implements Li
   }
 
   /**
-   * Stops accepting, aborts in-flight upgrades, closes every open connection
-   * (gracefully, but none outlives `closeTimeout`) and resolves once the
-   * server socket is closed. If `options.signal` aborts first, the remaining
+   * Stops accepting, aborts in-flight upgrades and every open raw connection
+   * (close connections through their owner first for a graceful shutdown) and
+   * resolves once the server socket is closed. If `options.signal` aborts first, the remaining
    * sockets are destroyed and the promise rejects with an `AbortError`.
    */
   async close (options?: AbortOptions): Promise<void> {
@@ -210,19 +209,13 @@ export class TCPListener extends TypedEventEmitter<ListenerEvents> implements Li
 
     this.shutdown.abort()
 
+    // Raw connections are aborted, not closed gracefully: an upgraded one
+    // carries a muxer above it, and a socket half-closed underneath a live
+    // muxer makes the muxer write to a closing stream (an uncaught error in
+    // yamux). Owners close their connections first for a graceful shutdown,
+    // as `Node.stop()` does; in-flight upgrades give up on the shutdown signal.
     for (const entry of this.inbound) {
-      if (entry.upgrading) {
-        // the upgrader should give up on its own now, but an unusable raw
-        // connection is not worth waiting for one that ignores the signal
-        entry.maConn.abort(new AbortError('The listener was closed'))
-        continue
-      }
-
-      // bounded by the connection's close timeout
-      entry.maConn.close()
-        .catch((err: Error) => {
-          entry.maConn.abort(err)
-        })
+      entry.maConn.abort(new AbortError('The listener was closed'))
     }
 
     await Promise.all([serverClosed, ...connectionsClosed])
@@ -270,7 +263,7 @@ export class TCPListener extends TypedEventEmitter<ListenerEvents> implements Li
     }
 
     const { promise: closed, resolve } = Promise.withResolvers<void>()
-    const entry: Inbound = { maConn, upgrading: true, closed }
+    const entry: Inbound = { maConn, closed }
     this.inbound.add(entry)
     // registered after the maConn's own listener, so it runs after it
     socket.once('close', () => {
@@ -290,7 +283,6 @@ export class TCPListener extends TypedEventEmitter<ListenerEvents> implements Li
     try {
       signal = upgrader.createInboundAbortSignal(this.shutdown.signal)
       await upgrader.upgradeInbound(maConn, { signal })
-      entry.upgrading = false
       this.log('inbound connection from %a upgraded', maConn.remoteAddr)
     } catch (err: any) {
       this.init.events?.increment({ upgrade_error: true })
