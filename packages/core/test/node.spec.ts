@@ -112,6 +112,30 @@ describe('Node (tcp + plaintext + yamux)', () => {
     expect(b.getConnections(a.peerId)).to.have.lengthOf(1)
   })
 
+  it('a caller that aborts its dial leaves a concurrent dial to the same peer alone', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    const controller = new AbortController()
+    const abandoned = a.dial(firstAddr(b), { signal: controller.signal })
+    const kept = a.dial(firstAddr(b))
+    controller.abort()
+
+    expect(await abandoned.catch((err: Error) => err.name)).to.equal('AbortError')
+    expect((await kept).remotePeer.equals(b.peerId)).to.equal(true)
+    expect(a.getConnections(b.peerId)).to.have.lengthOf(1)
+  })
+
+  it('a dial aborted by its only caller stops the attempt and leaves no connection', async () => {
+    const [a, b] = await Promise.all([started(), started()])
+    const controller = new AbortController()
+    const dial = a.dial(firstAddr(b), { signal: controller.signal })
+    controller.abort()
+
+    expect(await dial.catch((err: Error) => err.name)).to.equal('AbortError')
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(a.getConnections()).to.have.lengthOf(0)
+    expect(b.getConnections()).to.have.lengthOf(0)
+  })
+
   it('dials an address without /p2p/ and learns the peer from the handshake', async () => {
     const [a, b] = await Promise.all([started(), started()])
     const bare = firstAddr(b).decapsulateCode(421)
