@@ -2,6 +2,7 @@ import { serviceCapabilities } from '@libp2p/interface'
 import {
   DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_LEADING_ZERO_WAIT, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_SEND_CHUNK, PROTOCOL
 } from './constants.js'
+import { macLength } from './framing/frame-cipher.js'
 import { checkPreferences } from './handshake/algorithms.js'
 import { performHandshake } from './handshake/perform-handshake.js'
 import type { Preferences, Suite } from './handshake/algorithms.js'
@@ -31,7 +32,8 @@ export class Secio implements ConnectionEncrypter<Suite> {
     this.log = components.logger.forComponent('uplink:secio')
     this.preferences = checkPreferences(init)
     this.maxFrameLength = init.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH
-    this.maxSendChunk = Math.min(init.maxSendChunk ?? DEFAULT_MAX_SEND_CHUNK, DEFAULT_MAX_FRAME_LENGTH - 64)
+    // a frame is the chunk plus its MAC, and peers refuse frames over 8 MiB
+    this.maxSendChunk = Math.min(init.maxSendChunk ?? DEFAULT_MAX_SEND_CHUNK, DEFAULT_MAX_FRAME_LENGTH - macLength('SHA512'))
     this.leadingZeroWait = init.leadingZeroWait ?? DEFAULT_LEADING_ZERO_WAIT
     this.handshakeTimeout = init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT
     this.hooks = hooks

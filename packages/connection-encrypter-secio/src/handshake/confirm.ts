@@ -6,6 +6,7 @@ import { deriveSessionKeys } from './keys.js'
 import { secretWidths } from './secret.js'
 import type { Suite } from './algorithms.js'
 import type { FramedIo } from './framed-io.js'
+import type { SessionKeys } from './keys.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 /** The two halves of the channel once keys are confirmed. */
@@ -61,7 +62,7 @@ export async function confirmKeys (io: FramedIo, init: ConfirmInit): Promise<Cha
   return chosen
 }
 
-function channelFor (suite: Suite, keys: Awaited<ReturnType<typeof deriveSessionKeys>>): Channel {
+function channelFor (suite: Suite, keys: SessionKeys): Channel {
   return {
     sealer: new FrameSealer(suite.cipher, suite.hash, keys.local),
     opener: new FrameOpener(suite.cipher, suite.hash, keys.remote)
