@@ -9,7 +9,7 @@ import * as mss from '@libp2p/multistream-select'
 import { CODE_P2P, CODE_P2P_CIRCUIT } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { MuxerUnavailableError } from '../errors.js'
-import { deadlineSignal } from '../upgrader/upgrade-signal.js'
+import { deadlineSignal } from '@uplink/deadline'
 import { countStreams, streamLimit } from './stream-limits.js'
 import type { StreamHandlerRegistry } from './stream-handlers.js'
 import type {

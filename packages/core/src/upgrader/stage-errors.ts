@@ -5,7 +5,7 @@ import {
   UpgradeAbortedError,
   UpgradeTimeoutError
 } from '../errors.js'
-import { DeadlineExceededError } from './upgrade-signal.js'
+import { DeadlineExceededError } from '@uplink/deadline'
 import type { UpgradeStage, UpgradeStageError } from '../errors.js'
 import type { PeerId } from '@libp2p/interface'
 

@@ -9,7 +9,7 @@ import { DEFAULT_CONNECTION_CLOSE_TIMEOUT, DEFAULT_PROTOCOL_NEGOTIATION_TIMEOUT,
 import { EncryptionFailedError } from '../errors.js'
 import { negotiate } from './negotiate.js'
 import { stageError } from './stage-errors.js'
-import { deadlineSignal } from './upgrade-signal.js'
+import { deadlineSignal } from '@uplink/deadline'
 import { expectedPeer, verifyRemotePeer } from './verify-peer.js'
 import type { EncrypterModule, MuxerModule, UplinkComponents } from '../components.js'
 import type { UpgradeStage } from '../errors.js'
