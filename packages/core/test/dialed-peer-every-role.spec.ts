@@ -2,7 +2,8 @@
 // multistream-select gives us (initiator: false is the hole-punching role), with every encrypter.
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { expect } from 'chai'
-import { createUpgrader } from '../src/index.js'
+import { UnexpectedPeerError as InterfaceUnexpectedPeerError } from '@libp2p/interface'
+import { UnexpectedPeerError, createUpgrader } from '../src/index.js'
 import { ENCRYPTERS } from './fixtures/encrypters.js'
 import { identity, rawPair } from './fixtures/raw-pair.js'
 import type { UplinkUpgrader } from '../src/index.js'
@@ -41,6 +42,10 @@ describe('the dialed PeerId is verified in every negotiation role', () => {
           expect(dialed.status).to.equal('rejected')
           const err = (dialed as PromiseRejectedResult).reason
           expect(err).to.have.property('name', 'UnexpectedPeerError')
+          // one class everywhere: core's export is the interface's, and the crypto channel's cause is one too
+          expect(UnexpectedPeerError).to.equal(InterfaceUnexpectedPeerError)
+          expect(err).to.be.instanceOf(UnexpectedPeerError)
+          if (err.cause != null) expect(err.cause).to.be.instanceOf(UnexpectedPeerError)
           expect(err).to.have.property('stage', 'verify-peer')
           expect(err.expected?.equals(carol.peerId)).to.equal(true)
           expect(err.message).to.include(carol.peerId.toString())
