@@ -78,7 +78,10 @@ export class Node extends TypedEventEmitter<NodeEvents> {
   private readonly log: Logger
   private readonly listeners: Listener[] = []
   private readonly connections = new Map<string, UplinkConnection[]>()
+  /** The attempt each peer (or address list) is being dialed by; an abandoned attempt leaves at once. */
   private readonly dials = new Map<string, SharedDial<UplinkConnection>>()
+  /** Every attempt still running, abandoned or not, so `stop()` can wait for them. */
+  private readonly attempts = new Set<SharedDial<UplinkConnection>>()
   private started = false
 
   constructor (options: NodeOptions) {
@@ -132,7 +135,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     if (!this.started) return
     this.started = false
 
-    for (const dial of this.dials.values()) {
+    for (const dial of this.attempts) {
       dial.abort(new NotStartedError('the node stopped'))
     }
 
@@ -140,7 +143,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     // sockets underneath a live muxer makes the muxer write to a closing socket
     await Promise.all([
       ...this.getConnections().map(async connection => connection.close()),
-      ...[...this.dials.values()].map(async dial => dial.settled)
+      ...[...this.attempts].map(async dial => dial.settled)
     ])
     await Promise.all(this.listeners.splice(0).map(async listener => listener.close()))
     this.log('stopped %p', this.peerId)
@@ -189,6 +192,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
       throw new NotStartedError('the node must be started before it can dial')
     }
 
+    options.signal?.throwIfAborted()
     const targets = toMultiaddrs(addrs)
     const peer = expectedPeerOf(targets)
     const existing = peer == null ? undefined : this.openConnectionTo(peer)
@@ -200,10 +204,16 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     const key = peer?.toString() ?? targets.map(String).join(',')
     let dial = this.dials.get(key)
 
-    if (dial == null) {
-      const created = new SharedDial(async signal => this.dialAny(targets, signal))
-      void created.settled.then(() => { this.dials.delete(key) })
+    if (dial == null || dial.abandoned) {
+      const created: SharedDial<UplinkConnection> = new SharedDial(async signal => this.dialAny(targets, signal), () => {
+        this.forget(key, created)
+      })
       this.dials.set(key, created)
+      this.attempts.add(created)
+      void created.settled.then(() => {
+        this.forget(key, created)
+        this.attempts.delete(created)
+      })
       dial = created
     }
 
@@ -250,6 +260,12 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     }
 
     throw errors.length === 1 ? errors[0] : new AggregateError(errors, `all ${errors.length} addresses failed`)
+  }
+
+  private forget (key: string, dial: SharedDial<UplinkConnection>): void {
+    if (this.dials.get(key) === dial) {
+      this.dials.delete(key)
+    }
   }
 
   private transportFor (addr: Multiaddr, use: 'dial' | 'listen'): Transport {
