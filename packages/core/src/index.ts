@@ -20,7 +20,7 @@
  */
 
 export { createUpgrader } from './upgrader/upgrader.js'
-export type { UpgraderInit, UpgraderEvents, UplinkUpgrader } from './upgrader/upgrader.js'
+export type { UpgraderInit, UpgraderEvents, UplinkUpgrader, InboundUpgradeLimits } from './upgrader/upgrader.js'
 export { Node, createNode } from './node/node.js'
 export type { NodeOptions, NodeModules, NodeEvents } from './node/node.js'
 export { StreamHandlerRegistry } from './connection/stream-handlers.js'

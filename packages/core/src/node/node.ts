@@ -49,8 +49,8 @@ export interface NodeOptions {
    */
   dialTimeout?: number
 
-  /** Upgrade and connection timeouts, passed to the upgrader. */
-  connection?: Pick<UpgraderInit, 'upgradeTimeout' | 'protocolNegotiationTimeout' | 'connectionCloseTimeout'>
+  /** Upgrade and connection timeouts and inbound upgrade limits, passed to the upgrader. */
+  connection?: Pick<UpgraderInit, 'upgradeTimeout' | 'protocolNegotiationTimeout' | 'connectionCloseTimeout' | 'inboundUpgradeLimits'>
 
   logger?: ComponentLogger
 }

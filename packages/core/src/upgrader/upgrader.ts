@@ -100,6 +100,8 @@ export interface UplinkUpgrader extends Upgrader, TypedEventTarget<UpgraderEvent
   handle(protocols: string | string[], handler: StreamHandler, options?: StreamHandlerOptions): void
   unhandle(protocols: string | string[]): void
   getProtocols(): string[]
+  /** Inbound upgrades in progress now (bounded by `inboundUpgradeLimits`). */
+  readonly pendingInboundUpgrades: number
 }
 
 export type { InboundUpgradeLimits }
