@@ -200,6 +200,12 @@ class ApplicationStream extends TypedEventEmitter<MessageStreamEvents> implement
       return
     }
 
+    if (this.received.byteLength === 0 && !this.paused && !this.delivering && this.listenerCount('message') > 0) {
+      // the common case: nothing waits before these bytes and someone is reading
+      this.dispatchEvent(new StreamMessageEvent(data))
+      return
+    }
+
     this.received.append(data)
     this.deliver()
 
