@@ -11,6 +11,7 @@ import { negotiate } from './negotiate.js'
 import { stageError } from './stage-errors.js'
 import { deadlineSignal } from '@uplink/deadline'
 import { expectedPeer, verifyRemotePeer } from './verify-peer.js'
+import { validateUpgraderInit } from './validate-init.js'
 import type { EncrypterModule, MuxerModule, UplinkComponents } from '../components.js'
 import type { UpgradeStage } from '../errors.js'
 import type { NegotiationRole } from './negotiate.js'
@@ -265,5 +266,5 @@ function asError (reason: unknown): Error {
 
 /** Creates an upgrader that works on its own: give it a raw connection, get a `Connection`. */
 export function createUpgrader (init: UpgraderInit): UplinkUpgrader {
-  return new UplinkUpgraderImpl(init)
+  return new UplinkUpgraderImpl(validateUpgraderInit(init))
 }
