@@ -10,6 +10,10 @@ import { deadlineSignal } from '@uplink/deadline'
 import { expectedPeer } from '../upgrader/verify-peer.js'
 import { generateEd25519Identity } from './identity.js'
 import { SharedDial } from './shared-dial.js'
+import { toMultiaddrs } from '../addresses/to-multiaddrs.js'
+import { hangUpTarget } from './hang-up-target.js'
+import { validateNodeOptions } from './validate-options.js'
+import type { AddrInput } from '../addresses/to-multiaddrs.js'
 import type { EncrypterModule, MuxerModule, TransportModule } from '../components.js'
 import type { UplinkConnection } from '../connection/connection.js'
 import type { UpgraderInit, UplinkUpgrader } from '../upgrader/upgrader.js'
@@ -38,7 +42,7 @@ export interface NodeOptions {
 
   addresses?: {
     /** Multiaddrs to listen on when the node starts, e.g. `/ip4/127.0.0.1/tcp/0`. */
-    listen?: string[]
+    listen?: AddrInput | AddrInput[]
   }
 
   /**
@@ -84,8 +88,9 @@ export class Node extends TypedEventEmitter<NodeEvents> {
   private readonly attempts = new Set<SharedDial<UplinkConnection>>()
   private started = false
 
-  constructor (options: NodeOptions) {
+  constructor (init: NodeOptions) {
     super()
+    const options = validateNodeOptions(init)
     const logger = options.logger ?? defaultLogger()
     this.log = logger.forComponent('uplink:node')
     this.upgrader = createUpgrader({
@@ -187,7 +192,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
    * accepted: nothing is verified. Several addresses (of one peer) are tried
    * in order until one connects.
    */
-  async dial (addrs: Multiaddr | Multiaddr[] | string, options: AbortOptions = {}): Promise<UplinkConnection> {
+  async dial (addrs: AddrInput | AddrInput[], options: AbortOptions = {}): Promise<UplinkConnection> {
     if (!this.started) {
       throw new NotStartedError('the node must be started before it can dial')
     }
@@ -221,21 +226,14 @@ export class Node extends TypedEventEmitter<NodeEvents> {
   }
 
   /** Dials (or reuses a connection) and opens a stream negotiated to one of `protocols`. */
-  async dialProtocol (addr: Multiaddr | Multiaddr[] | string, protocols: string | string[], options: AbortOptions = {}): Promise<Stream> {
+  async dialProtocol (addr: AddrInput | AddrInput[], protocols: string | string[], options: AbortOptions = {}): Promise<Stream> {
     const connection = await this.dial(addr, options)
     return connection.newStream(protocols, options)
   }
 
   /** Closes every connection to a peer, given its PeerId or an address ending in `/p2p/<PeerId>`. */
-  async hangUp (peer: PeerId | Multiaddr | string, options: AbortOptions = {}): Promise<void> {
-    const peerId = typeof peer === 'string' || !('toMultihash' in peer)
-      ? expectedPeer(typeof peer === 'string' ? multiaddr(peer) : peer)
-      : peer
-
-    if (peerId == null) {
-      throw new InvalidParametersError(`hangUp needs a PeerId or an address with /p2p/, got ${peer.toString()}`)
-    }
-
+  async hangUp (peer: PeerId | AddrInput, options: AbortOptions = {}): Promise<void> {
+    const peerId = hangUpTarget(peer)
     await Promise.all(this.getConnections(peerId).map(async connection => connection.close(options)))
   }
 
@@ -310,16 +308,6 @@ export class Node extends TypedEventEmitter<NodeEvents> {
       this.safeDispatchEvent('peer:disconnect', { detail: connection.remotePeer })
     }
   }
-}
-
-function toMultiaddrs (addrs: Multiaddr | Multiaddr[] | string): Multiaddr[] {
-  const list = Array.isArray(addrs) ? addrs : [typeof addrs === 'string' ? multiaddr(addrs) : addrs]
-
-  if (list.length === 0) {
-    throw new InvalidParametersError('dial needs at least one address')
-  }
-
-  return list
 }
 
 /** The one PeerId the addresses name, if any; addresses of different peers are a caller error. */

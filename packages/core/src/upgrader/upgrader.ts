@@ -16,6 +16,7 @@ import { negotiate } from './negotiate.js'
 import { stageError } from './stage-errors.js'
 import { deadlineSignal } from '@uplink/deadline'
 import { inboundSide, outboundSide } from './upgrade-side.js'
+import { validateUpgraderInit } from './validate-init.js'
 import { verifyRemotePeer } from './verify-peer.js'
 import type { EncrypterModule, MuxerModule, UplinkComponents } from '../components.js'
 import type { UpgradeStage } from '../errors.js'
@@ -158,7 +159,17 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
   readonly [Symbol.toStringTag] = '@uplink/upgrader'
 
   async upgradeOutbound (maConn: MultiaddrConnection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<UplinkConnection> {
-    return this.upgrade(maConn, outboundSide(maConn, opts), opts)
+    let side: UpgradeSide
+
+    try {
+      side = outboundSide(maConn, opts)
+    } catch (err: any) {
+      // a dialed address whose /p2p/ id is not a PeerId: nothing can be verified, so nothing is upgraded
+      maConn.abort(err)
+      throw err
+    }
+
+    return this.upgrade(maConn, side, opts)
   }
 
   async upgradeInbound (maConn: MultiaddrConnection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<void> {
@@ -319,5 +330,5 @@ function asError (reason: unknown): Error {
 
 /** Creates an upgrader that works on its own: give it a raw connection, get a `Connection`. */
 export function createUpgrader (init: UpgraderInit): UplinkUpgrader {
-  return new UplinkUpgraderImpl(init)
+  return new UplinkUpgraderImpl(validateUpgraderInit(init))
 }

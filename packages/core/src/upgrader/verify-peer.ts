@@ -1,4 +1,4 @@
-import { peerIdFromString } from '@libp2p/peer-id'
+import { parsePeerId } from '../addresses/parse-peer-id.js'
 import { CODE_P2P } from '@multiformats/multiaddr'
 import { unexpectedPeerError } from '../errors.js'
 import type { PeerId } from '@libp2p/interface'
@@ -11,7 +11,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
  */
 export function expectedPeer (addr: Multiaddr): PeerId | undefined {
   const value = addr.getComponents().findLast(c => c.code === CODE_P2P)?.value
-  return value == null ? undefined : peerIdFromString(value)
+  return value == null ? undefined : parsePeerId(value, `/p2p/${value} in ${addr.toString()}`)
 }
 
 /**
