@@ -67,7 +67,7 @@ func startHost(opts *options, priv crypto.PrivKey, transport *observedSecio) (*h
 	}
 	h.host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
-			emit(event{"event": "connect", "remotePeer": c.RemotePeer().Pretty(), "remoteAddr": c.RemoteMultiaddr().String(), "direction": c.Stat().Direction.String()})
+			emit(event{"event": "connect", "remotePeer": c.RemotePeer().Pretty(), "remoteAddr": c.RemoteMultiaddr().String(), "direction": strings.ToLower(c.Stat().Direction.String())})
 		},
 		DisconnectedF: func(_ network.Network, c network.Conn) {
 			emit(event{"event": "disconnect", "remotePeer": c.RemotePeer().Pretty()})

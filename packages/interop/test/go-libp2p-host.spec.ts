@@ -64,6 +64,7 @@ describe('live interop with a go-libp2p v0.10.3 host (secio + mplex / yamux)', f
         expect(connection?.multiplexer).to.equal(muxer.protocol)
         const inbound = await go.waitForEvent(e => e.event === 'inbound', { timeoutMs: 10_000 })
         expect(inbound).to.include({ ok: true, protocol: ECHO, bytes: 8 * MiB, sha256: echoed.sha256, remotePeer: uplink.peerId.toString() })
+        expect(await go.waitForEvent(e => e.event === 'connect')).to.include({ direction: 'inbound', remotePeer: uplink.peerId.toString() })
       })
 
       it(`the Go host dials Uplink and echoes 8 MiB in 1 MiB writes over ${muxer.protocol}, digests equal`, async () => {
@@ -77,6 +78,7 @@ describe('live interop with a go-libp2p v0.10.3 host (secio + mplex / yamux)', f
         expect(connection?.encryption).to.equal('/secio/1.0.0')
         expect(connection?.multiplexer).to.equal(muxer.protocol)
         expect(connection?.direction).to.equal('inbound')
+        expect(await go.waitForEvent(e => e.event === 'connect')).to.include({ direction: 'outbound', remotePeer: uplink.peerId.toString() })
       })
 
       it('several streams at once in both directions on one connection', async () => {
