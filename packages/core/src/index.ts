@@ -21,6 +21,7 @@
 
 export { createUpgrader } from './upgrader/upgrader.js'
 export type { UpgraderInit, UpgraderEvents, UplinkUpgrader, InboundUpgradeLimits } from './upgrader/upgrader.js'
+export type { UpgradeProgressEvents, NegotiatedProtocol, SecuredSession, VerifiedPeer } from './upgrader/progress.js'
 export { Node, createNode } from './node/node.js'
 export type { NodeOptions, NodeModules, NodeEvents } from './node/node.js'
 export { StreamHandlerRegistry } from './connection/stream-handlers.js'
