@@ -43,18 +43,18 @@ describe('upgrade progress events (onProgress)', () => {
 
     expect(out.events).to.deep.equal([
       { type: 'upgrader:encrypt-outbound-connection' },
-      { type: 'upgrader:crypto-negotiated', detail: { protocols: ['/plaintext/2.0.0'], role: 'propose', protocol: '/plaintext/2.0.0' } },
+      { type: 'upgrader:crypto-negotiated', detail: { protocols: ['/plaintext/2.0.0'], role: 'propose', protocol: '/plaintext/2.0.0', by: 'multistream-select' } },
       { type: 'upgrader:secured', detail: { encryption: '/plaintext/2.0.0', remotePeer: bob.peerId.toString() } },
       { type: 'upgrader:peer-verified', detail: { expected: bob.peerId.toString(), actual: bob.peerId.toString() } },
       { type: 'upgrader:multiplex-outbound-connection' },
-      { type: 'upgrader:muxer-negotiated', detail: { protocols: ['/mplex/6.7.0', '/yamux/1.0.0'], role: 'propose', protocol: '/yamux/1.0.0' } }
+      { type: 'upgrader:muxer-negotiated', detail: { protocols: ['/mplex/6.7.0', '/yamux/1.0.0'], role: 'propose', protocol: '/yamux/1.0.0', by: 'multistream-select' } }
     ])
     expect(into.events.map(evt => evt.type)).to.deep.equal([
       'upgrader:encrypt-inbound-connection', 'upgrader:crypto-negotiated', 'upgrader:secured',
       'upgrader:peer-verified', 'upgrader:multiplex-inbound-connection', 'upgrader:muxer-negotiated'
     ])
     expect(into.events[3]?.detail).to.deep.equal({ actual: alice.peerId.toString() })
-    expect(into.events[5]?.detail).to.deep.equal({ protocols: ['/yamux/1.0.0'], role: 'answer', protocol: '/yamux/1.0.0' })
+    expect(into.events[5]?.detail).to.deep.equal({ protocols: ['/yamux/1.0.0'], role: 'answer', protocol: '/yamux/1.0.0', by: 'multistream-select' })
 
     await connection.close()
   })

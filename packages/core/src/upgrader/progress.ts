@@ -10,6 +10,11 @@ export interface NegotiatedProtocol {
   role: 'propose' | 'answer'
   /** The protocol both sides agreed on; `undefined` for a muxer when none is configured. */
   protocol?: string
+  /**
+   * Who agreed on it: a multistream-select round, or (muxers only) the crypto
+   * channel's handshake (noise extensions, TLS ALPN) or the transport.
+   */
+  by: 'multistream-select' | 'encrypter' | 'transport'
 }
 
 /** What the crypto channel's handshake established. */

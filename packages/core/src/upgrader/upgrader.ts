@@ -25,7 +25,7 @@ import type { NegotiationRole } from './negotiate.js'
 import type { ReportProgress } from './progress.js'
 import type { UpgradeSide } from './upgrade-side.js'
 import type {
-  ClearableSignal, ComponentLogger, ConnectionEncrypter, Logger, MessageStream,
+  ClearableSignal, ComponentLogger, ConnectionEncrypter, Libp2pEvents, Logger, MessageStream,
   MultiaddrConnection, PeerId, PrivateKey, StreamHandler, StreamHandlerOptions, StreamMuxerFactory, Upgrader,
   UpgraderOptions, UpgraderWithoutEncryptionOptions
 } from '@libp2p/interface'
@@ -135,7 +135,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     const logger = init.logger ?? defaultLogger()
     this.log = logger.forComponent('uplink:upgrader')
     this.peerId = peerIdFromPrivateKey(init.privateKey)
-    this.components = { privateKey: init.privateKey, peerId: this.peerId, logger, upgrader: this }
+    this.components = { privateKey: init.privateKey, peerId: this.peerId, logger, upgrader: this, events: new TypedEventEmitter<Libp2pEvents>() }
     this.handlers = init.streamHandlers ?? new StreamHandlerRegistry()
     this.upgradeTimeout = init.upgradeTimeout ?? DEFAULT_UPGRADE_TIMEOUT
     this.protocolNegotiationTimeout = init.protocolNegotiationTimeout ?? DEFAULT_PROTOCOL_NEGOTIATION_TIMEOUT
@@ -244,8 +244,9 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
 
       stage = 'negotiate-muxer'
       report(side.direction === 'outbound' ? 'upgrader:multiplex-outbound-connection' : 'upgrader:multiplex-inbound-connection')
+      const by = opts.muxerFactory != null ? 'transport' : upgraded.muxerFactory != null ? 'encrypter' : 'multistream-select'
       const muxerFactory = opts.muxerFactory ?? upgraded.muxerFactory ?? await this.negotiateMuxer(upgraded.secured, side.role, signal)
-      report('upgrader:muxer-negotiated', { protocols: [...this.muxers.keys()], role: side.role, protocol: muxerFactory?.protocol })
+      report('upgrader:muxer-negotiated', { protocols: [...this.muxers.keys()], role: side.role, protocol: muxerFactory?.protocol, by })
 
       return this.createConnection(maConn, side, upgraded, muxerFactory, failure, opts)
     } catch (err: unknown) {
@@ -269,7 +270,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     report(side.direction === 'outbound' ? 'upgrader:encrypt-outbound-connection' : 'upgrader:encrypt-inbound-connection')
     const protocols = [...this.encrypters.keys()]
     const encryption = await negotiate(maConn, side.role, protocols, { signal })
-    report('upgrader:crypto-negotiated', { protocols, role: side.role, protocol: encryption })
+    report('upgrader:crypto-negotiated', { protocols, role: side.role, protocol: encryption, by: 'multistream-select' })
     const encrypter = this.encrypters.get(encryption)
 
     if (encrypter == null) {
