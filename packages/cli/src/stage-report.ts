@@ -1,4 +1,5 @@
 import { DEFAULT_SECIO_PREFERENCES, isSecioEncryptionDetails } from '@uplink/secio'
+import { causeChain } from './describe-error.js'
 import { ms } from './output.js'
 import type { Stage } from './exit-codes.js'
 import type { Output } from './output.js'
@@ -7,6 +8,7 @@ import type { NegotiatedProtocol, SecuredSession, UpgradeProgressEvents, Verifie
 import type { ProgressEvent } from 'progress-events'
 
 const SECIO = '/secio/1.0.0'
+const PLAINTEXT = '/plaintext/2.0.0'
 
 /**
  * Turns the progress events of one dial (the transport's, then the
@@ -18,15 +20,18 @@ export class StageReport {
   private readonly started = performance.now()
   private stageStarted = this.started
   private transport?: string
+  private encryption?: string
   /** The stage running now; where a failure without a `stage` of its own happened. */
   current: Stage = 'connect'
 
   private readonly expected?: PeerId
   private readonly quiet: boolean
+  private readonly legacy: boolean
 
-  constructor (private readonly out: Output, private readonly target: string, options: { expected?: PeerId, quiet?: boolean } = {}) {
+  constructor (private readonly out: Output, private readonly target: string, options: { expected?: PeerId, quiet?: boolean, legacy?: boolean } = {}) {
     this.expected = options.expected
     this.quiet = options.quiet === true
+    this.legacy = options.legacy === true
   }
 
   /** Milliseconds since the dial began. */
@@ -83,6 +88,7 @@ export class StageReport {
   }
 
   private secured ({ encryption, remotePeer, encryptionDetails }: SecuredSession): void {
+    this.encryption = encryption
     const suite = isSecioEncryptionDetails(encryptionDetails) ? encryptionDetails : undefined
     const selected = suite == null ? '' : `, selected ${suite.exchange} / ${suite.cipher} / ${suite.hash}`
     this.end('handshake', { encryption, remotePeer: remotePeer.toString(), ...(suite == null ? {} : { secio: suite }) },
@@ -117,7 +123,15 @@ export class StageReport {
       fields.matched = false
     }
 
+    if (stage === 'negotiate-muxer' && this.encryption === PLAINTEXT && !this.legacy && causeChain(err).some(link => link.name === 'UnexpectedEOFError')) {
+      fields.hint = 'the remote hung up after the plaintext exchange, as js-libp2p 0.28/0.29 do on the spec form: try --legacy'
+    }
+
     this.out.failure(fields, err, pad(ms(this.elapsed())))
+
+    if (fields.hint != null && !this.out.json) {
+      this.out.emit('hint', {}, `${' '.repeat(16)}hint: ${String(fields.hint)}`)
+    }
   }
 }
 

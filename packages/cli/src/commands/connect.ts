@@ -36,6 +36,8 @@ export function parseTarget (value: string | undefined): { addr: Multiaddr, expe
 export interface ConnectOptions {
   /** Print every stage (dial), or only failures (ping's repeated setups). */
   quiet?: boolean
+  /** `--legacy` was given (so no hint to give it). */
+  legacy?: boolean
   signal: AbortSignal
 }
 
@@ -45,7 +47,7 @@ export interface ConnectOptions {
  * error, causes) and thrown as a `StageFailure`.
  */
 export async function connect (session: Session, out: Output, addr: Multiaddr, expected: PeerId | undefined, options: ConnectOptions): Promise<{ connection: Connection, report: StageReport }> {
-  const report = new StageReport(out, addr.decapsulateCode(CODE_P2P).toString(), { expected, quiet: options.quiet })
+  const report = new StageReport(out, addr.decapsulateCode(CODE_P2P).toString(), { expected, quiet: options.quiet, legacy: options.legacy })
 
   if (options.quiet !== true) {
     out.emit('dial', { address: addr.toString(), expected: expected?.toString() ?? null },

@@ -23,7 +23,7 @@ export async function dial (args: string[], makeOutput: (json: boolean) => Outpu
   let report
 
   try {
-    ({ connection, report } = await connect(session, out, addr, expected, { signal }))
+    ({ connection, report } = await connect(session, out, addr, expected, { signal, legacy: flags.legacy }))
   } catch (err) {
     if (err instanceof StageFailure) return exitFor(err)
     throw err

@@ -42,8 +42,8 @@ export async function ping (args: string[], makeOutput: (json: boolean) => Outpu
 
   const times: number[] = []
   const rounds = values.connect === true
-    ? setups(session, out, addr, expected, signal)
-    : pings(session, out, addr, expected, signal, flags.timeout)
+    ? setups(session, out, addr, expected, signal, flags.legacy)
+    : pings(session, out, addr, expected, signal, flags.timeout, flags.legacy)
 
   try {
     for (let seq = 1; seq <= count; seq++) {
@@ -74,8 +74,8 @@ export async function ping (args: string[], makeOutput: (json: boolean) => Outpu
 interface Round { ms: number, remotePeer: string }
 
 /** Pings over one connection and one ping stream, as libp2p's ping service does. */
-async function * pings (session: Session, out: Output, addr: Multiaddr, expected: PeerId | undefined, signal: AbortSignal, timeout: number): AsyncGenerator<Round> {
-  const { connection } = await connect(session, out, addr, expected, { signal, quiet: true })
+async function * pings (session: Session, out: Output, addr: Multiaddr, expected: PeerId | undefined, signal: AbortSignal, timeout: number, legacy: boolean): AsyncGenerator<Round> {
+  const { connection } = await connect(session, out, addr, expected, { signal, quiet: true, legacy })
 
   try {
     let stream
@@ -102,10 +102,10 @@ async function * pings (session: Session, out: Output, addr: Multiaddr, expected
 }
 
 /** Full connection setups: dial, every upgrade stage, close. */
-async function * setups (session: Session, out: Output, addr: Multiaddr, expected: PeerId | undefined, signal: AbortSignal): AsyncGenerator<Round> {
+async function * setups (session: Session, out: Output, addr: Multiaddr, expected: PeerId | undefined, signal: AbortSignal, legacy: boolean): AsyncGenerator<Round> {
   for (;;) {
     const started = performance.now()
-    const { connection } = await connect(session, out, addr, expected, { signal, quiet: true })
+    const { connection } = await connect(session, out, addr, expected, { signal, quiet: true, legacy })
     const took = performance.now() - started
     await closeQuietly(connection)
     yield { ms: took, remotePeer: connection.remotePeer.toString() }
