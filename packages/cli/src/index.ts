@@ -11,6 +11,8 @@
  * npx uplink listen --crypto secio
  * npx uplink dial /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW… --echo 1024
  * ```
+ *
+ * @module @uplink/cli
  */
 
 export { main } from './main.js'

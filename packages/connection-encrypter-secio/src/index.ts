@@ -19,6 +19,8 @@
  * // js-libp2p v3
  * createLibp2p({ transports: [tcp()], connectionEncrypters: [secio()], streamMuxers: [mplex()] })
  * ```
+ *
+ * @module @uplink/secio
  */
 
 import { Secio } from './secio.js'

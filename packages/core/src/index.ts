@@ -17,6 +17,8 @@
  * connection reuse in the shape of the classic js-libp2p bundle. Modules are
  * js-libp2p v3 module factories, so `@libp2p/tcp`, `@chainsafe/libp2p-noise`,
  * `@chainsafe/libp2p-yamux` and `@libp2p/mplex` plug in unchanged.
+ *
+ * @module @uplink/core
  */
 
 export { createUpgrader } from './upgrader/upgrader.js'

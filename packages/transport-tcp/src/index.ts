@@ -20,6 +20,8 @@
  *   transports: [tcp()]
  * })
  * ```
+ *
+ * @module @uplink/tcp
  */
 
 import { TCPTransport } from './tcp.js'
