@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/pb/*.ts', '.runtime/**', 'packages/interop/legacy/**'] },
+  { ignores: ['**/dist/**', 'docs/api/**', '**/node_modules/**', '**/src/pb/*.ts', '.runtime/**', 'packages/interop/legacy/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
