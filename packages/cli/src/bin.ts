@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-import { main } from './main.js'
+// js-libp2p v3 (noise, yamux, tls) calls Promise.withResolvers: say so instead of failing mid-dial
+const major = Number(process.versions.node.split('.')[0])
 
+if (major < 22) {
+  process.stderr.write(`uplink needs Node.js >= 22; this is ${process.version}\n`)
+  process.exit(1)
+}
+
+const { main } = await import('./main.js')
 const controller = new AbortController()
 let interrupted = false
 
