@@ -39,6 +39,7 @@ export interface SocketConnectionInit {
 class TCPSocketConnection extends AbstractMultiaddrConnection {
   private readonly socket: Socket
   private readonly closeTimeout: number
+  private closing?: Promise<void>
 
   constructor (init: SocketConnectionInit) {
     const { socket } = init
@@ -120,7 +121,8 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
 
   /**
    * Closes gracefully - flushes queued bytes, half-closes, waits for the remote
-   * to close its end - but gives all of that `closeTimeout` ms. A remote that
+   * to close its end - but gives all of that `closeTimeout` ms (unless the
+   * remote had already finished). A remote that
    * stops reading or never sends its FIN would otherwise pin the socket open,
    * so after that the connection is aborted with a `TimeoutError` and the close
    * completes anyway. Aborted, not closed: the remote may still have been
@@ -128,12 +130,24 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
    * cut for the remote's clean end.
    */
   override async close (options?: AbortOptions): Promise<void> {
+    // a close already under way (ours, or the one a remote FIN started) is the one every caller waits for
+    if (this.closing != null) {
+      return this.closing
+    }
+
     if (this.status !== 'open') {
       return
     }
 
+    this.closing = this.closeGracefully(options)
+    return this.closing
+  }
+
+  private async closeGracefully (options?: AbortOptions): Promise<void> {
     let timedOut = false
-    const timer = Number.isFinite(this.closeTimeout)
+    // once the remote has finished, only our own bytes are left to flush: a slow
+    // reader is bounded by the inactivity timeout, which sees its progress
+    const timer = Number.isFinite(this.closeTimeout) && this.remoteWriteStatus !== 'closed'
       ? setTimeout(() => {
         timedOut = true
         this.log('remote did not finish closing within %dms, aborting the connection', this.closeTimeout)
@@ -213,12 +227,13 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
    * A FIN arrived: the remote will send nothing more.
    *
    * The socket is half-open, so we could keep writing, but nothing above a
-   * MultiaddrConnection (stream muxers, libp2p's Connection) reacts to
-   * `remoteCloseWrite`: the remote only sends FIN when closing the whole
-   * connection. So 'remoteCloseWrite' listeners get the chance to send a final
-   * message synchronously, then our side is closed gracefully, flushing what is
-   * still queued - which Node's own `allowHalfOpen: false` handling would not
-   * do for bytes still waiting in our write buffer.
+   * MultiaddrConnection (stream muxers, libp2p's Connection, multistream-select
+   * reading it) can go on half-open: the remote only sends FIN when closing the
+   * whole connection. So 'remoteCloseWrite' listeners get the chance to send a
+   * final message synchronously, then our side is closed gracefully, flushing
+   * everything still queued - which Node's own `allowHalfOpen: false` handling
+   * would not do for bytes still waiting in our write buffer. A write after
+   * that fails with a `StreamStateError`, never silently.
    */
   private onSocketEnd (): void {
     this.log.trace('remote closed its writable end')

@@ -132,12 +132,14 @@ describe('socket to MultiaddrConnection', function () {
     let received = 0
     outbound.addEventListener('message', (evt: StreamMessageEvent) => { received += evt.data.byteLength })
     // the remote answers our FIN slowly: a chunk every 10 ms, for longer than the close timeout
-    pair.server.once('end', () => {
+    // this test's own socket: `pair` is the next test's by the time the timer runs out
+    const server = pair.server
+    server.once('end', () => {
       let sent = 0
       const timer = setInterval(() => {
-        if (pair.server.destroyed) { clearInterval(timer); return }
-        pair.server.write(new Uint8Array(1024))
-        if (++sent === 20) { clearInterval(timer); pair.server.end() }
+        if (server.destroyed) { clearInterval(timer); return }
+        server.write(new Uint8Array(1024))
+        if (++sent === 20) { clearInterval(timer); server.end() }
       }, 10)
     })
 
@@ -161,6 +163,24 @@ describe('socket to MultiaddrConnection', function () {
     expect(pair.client.destroyed).to.equal(true)
     // what was still queued never left: the close failed
     expect(outbound.status).to.equal('aborted')
+  })
+
+  it('the remote\'s half-close closes our side once everything queued is out (no close timeout cuts it), and a close() meanwhile waits for that', async () => {
+    // a short close timeout that would cut the flush, were it applied once the remote has finished
+    const outbound = wrap(pair.client, 'outbound', { closeTimeout: 1 })
+    const got = new Uint8ArrayList()
+    pair.server.on('data', (chunk: Buffer) => { got.append(chunk) })
+    const queued = randomBytes(8 * 1024 * 1024)
+    outbound.send(queued)
+
+    pair.server.end()
+    await waitFor(() => outbound.status !== 'open')
+    await outbound.close()
+
+    // close() resolved only once the queued bytes were out and the socket closed
+    expect(pair.client.destroyed).to.equal(true)
+    await waitFor(() => got.byteLength === queued.byteLength)
+    expect(outbound.status).to.equal('closed')
   })
 
   it('resets the socket on abort, which the remote sees as a reset', async () => {
