@@ -1,17 +1,22 @@
 // One-way bulk throughput over TCP loopback, crypto channels side by side in one run, plus the
 // crypto limit of SECIO's cipher suite. Usage: node dist/src/throughput.js [MiB per run] [rounds]
+// (or `pnpm run throughput -- 64 2`)
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { createNode } from '@uplink/core'
 import { plaintext } from '@uplink/plaintext'
 import { secio } from '@uplink/secio'
 import { tcp } from '@uplink/tcp'
+import { positionalNumbers } from './arguments.js'
 import { secioCryptoLimit } from './crypto-limit.js'
 import type { EncrypterModule } from '@uplink/core'
 
 const MiB = 1024 * 1024
-const total = Number(process.argv[2] ?? 256) * MiB
-const rounds = Number(process.argv[3] ?? 3)
+const [mebibytes, rounds] = positionalNumbers(process.argv.slice(2), 'throughput', [
+  { name: 'MiB per run', default: 256 },
+  { name: 'rounds', default: 3 }
+]) as [number, number]
+const total = mebibytes * MiB
 const chunk = new Uint8Array(256 * 1024)
 
 async function megabytesPerSecond (crypto: () => EncrypterModule): Promise<number> {

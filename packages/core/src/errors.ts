@@ -1,9 +1,36 @@
 import {
   AbortError as InterfaceAbortError,
   TimeoutError as InterfaceTimeoutError,
-  UnexpectedPeerError as InterfaceUnexpectedPeerError
+  UnexpectedPeerError
 } from '@libp2p/interface'
 import type { PeerId } from '@libp2p/interface'
+
+declare module '@libp2p/interface' {
+  /**
+   * Uplink's packages all throw this one class for a wrong peer, with both
+   * PeerIds attached, so `instanceof` and `err.name` work across packages
+   * (and with js-libp2p's encrypters, which may only know `expected`).
+   */
+  interface UnexpectedPeerError {
+    /** The PeerId the caller meant to reach (the dialed `/p2p/` id). */
+    expected?: PeerId
+    /** The PeerId the remote proved it owns, when the failing layer knows it. */
+    actual?: PeerId
+    /** Set by the upgrader: always `verify-peer`. */
+    stage?: UpgradeStage
+  }
+}
+
+export { UnexpectedPeerError }
+
+/** Gives an error that takes only a message (the `@libp2p/interface` classes) its `cause`. */
+export function withCause <E extends Error> (err: E, cause: unknown): E {
+  if (cause !== undefined) {
+    Object.defineProperty(err, 'cause', { value: cause, enumerable: false, writable: true, configurable: true })
+  }
+
+  return err
+}
 
 /**
  * The stage of the upgrade pipeline that failed, in pipeline order.
@@ -48,20 +75,13 @@ export class MuxerUnavailableError extends Error implements UpgradeStageError {
 
 /**
  * The remote proved ownership of a different key than the dialed PeerId (or is
- * ourselves). Keeps the interface's name so `err.name === 'UnexpectedPeerError'`
- * matches here and in js-libp2p alike.
+ * ourselves): the one `UnexpectedPeerError` class of `@libp2p/interface`, with
+ * `expected`, `actual` and `stage: 'verify-peer'`.
  */
-export class UnexpectedPeerError extends InterfaceUnexpectedPeerError implements UpgradeStageError {
-  readonly stage: UpgradeStage = 'verify-peer'
-  readonly expected?: PeerId
-  readonly actual?: PeerId
-
-  constructor (expected: PeerId | undefined, actual: PeerId | undefined, options?: ErrorOptions & { reason?: string }) {
-    super(options?.reason ?? `dialed ${expected?.toString() ?? 'an unknown peer'} but the remote proved it is ${actual?.toString() ?? 'another peer'}`)
-    if (options?.cause !== undefined) this.cause = options.cause
-    this.expected = expected
-    this.actual = actual
-  }
+export function unexpectedPeerError (expected: PeerId | undefined, actual: PeerId | undefined, options: { reason?: string, cause?: unknown } = {}): UnexpectedPeerError & UpgradeStageError {
+  const message = options.reason ?? `dialed ${expected?.toString() ?? 'an unknown peer'} but the remote proved it is ${actual?.toString() ?? 'another peer'}`
+  const err = withCause(new UnexpectedPeerError(message), options.cause)
+  return Object.assign(err, { expected, actual, stage: 'verify-peer' as const })
 }
 
 /** The upgrade ran out of time; the raw connection has been closed. */
@@ -113,5 +133,24 @@ export class TransportUnavailableError extends Error {
   constructor (message: string, options?: ErrorOptions) {
     super(message, options)
     this.name = 'TransportUnavailableError'
+  }
+}
+
+/** Which inbound-upgrade limit refused a connection (see `InboundUpgradeLimits`). */
+export type InboundLimit = 'pending' | 'pending-per-host' | 'rate-per-host'
+
+/**
+ * An inbound connection was refused before its upgrade began, because too
+ * many upgrades are pending (in all or from its host) or its host opened too
+ * many connections in the last second. The raw connection is closed at once.
+ */
+export class InboundUpgradeRefusedError extends Error {
+  static override name = 'InboundUpgradeRefusedError'
+  readonly limit: InboundLimit
+
+  constructor (limit: InboundLimit, message: string) {
+    super(message)
+    this.name = 'InboundUpgradeRefusedError'
+    this.limit = limit
   }
 }

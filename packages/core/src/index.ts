@@ -19,12 +19,15 @@
  * `@chainsafe/libp2p-yamux` and `@libp2p/mplex` plug in unchanged.
  */
 
+// first: it refuses an old Node.js before any dependency runs (see runtime/node-version.ts)
+export { MINIMUM_NODE_VERSION, UnsupportedNodeVersionError } from './runtime/node-version.js'
 export { createUpgrader } from './upgrader/upgrader.js'
-export type { UpgraderInit, UpgraderEvents, UplinkUpgrader } from './upgrader/upgrader.js'
+export type { UpgraderInit, UpgraderEvents, UplinkUpgrader, InboundUpgradeLimits } from './upgrader/upgrader.js'
 export { Node, createNode } from './node/node.js'
 export type { NodeOptions, NodeModules, NodeEvents } from './node/node.js'
 export { StreamHandlerRegistry } from './connection/stream-handlers.js'
 export type { UplinkConnection } from './connection/connection.js'
+export type { AddrInput } from './addresses/to-multiaddrs.js'
 export type { UplinkComponents, Module, EncrypterModule, MuxerModule, TransportModule } from './components.js'
 export * from './constants.js'
 export * from './errors.js'

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { expect } from 'chai'
 import * as core from '../src/index.js'
 
-const SOURCES = ['../src/upgrader/upgrader.ts', '../src/node/node.ts']
+const SOURCES = ['../src/upgrader/upgrader.ts', '../src/upgrader/inbound-admission.ts', '../src/node/node.ts']
 
 describe('defaults', () => {
   it('have the documented values', () => {
@@ -12,6 +12,10 @@ describe('defaults', () => {
     expect(core.DEFAULT_DIAL_TIMEOUT).to.equal(30_000)
     expect(core.DEFAULT_MAX_INBOUND_STREAMS).to.equal(32)
     expect(core.DEFAULT_MAX_OUTBOUND_STREAMS).to.equal(64)
+    expect(core.DEFAULT_MAX_PENDING_INBOUND_UPGRADES).to.equal(32)
+    expect(core.DEFAULT_MAX_PENDING_INBOUND_UPGRADES_PER_HOST).to.equal(8)
+    expect(core.DEFAULT_MAX_INBOUND_UPGRADES_PER_HOST_PER_SECOND).to.equal(100)
+    expect(core.DEFAULT_MAX_STREAM_READ_BUFFER).to.equal(32 * 1024 * 1024)
   })
 
   it('are what every `@default` tag names, with the value it quotes', async () => {
@@ -28,6 +32,6 @@ describe('defaults', () => {
       }
     }
 
-    expect(tags).to.be.at.least(4)
+    expect(tags).to.be.at.least(7)
   })
 })

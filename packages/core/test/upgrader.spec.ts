@@ -222,6 +222,15 @@ describe('createUpgrader (standalone, on a raw connection pair)', () => {
     expect(inConn.status).to.not.equal('open')
   })
 
+  it('refuses a raw connection whose dialed /p2p/ id is not a PeerId with InvalidPeerIdError, and closes it', async () => {
+    const { outbound } = rawPair()
+    Object.defineProperty(outbound, 'remoteAddr', { value: outbound.remoteAddr.encapsulate('/p2p/QmNotAPeerId') })
+    const err = await upgrader(alice).upgradeOutbound(outbound, { signal: AbortSignal.timeout(5_000) }).then(() => undefined, (err: unknown) => err)
+
+    expect(err).to.have.property('name', 'InvalidPeerIdError')
+    expect(outbound.status).to.equal('aborted')
+  })
+
   it('exposes the configured encrypters and muxers by protocol', () => {
     const u = upgrader(alice)
     expect([...u.getConnectionEncrypters().keys()]).to.deep.equal(['/plaintext/2.0.0'])

@@ -1,6 +1,6 @@
 import net from 'node:net'
 import { AbortError, AlreadyStartedError } from '@libp2p/interface'
-import { getThinWaistAddresses } from '@libp2p/utils'
+import { getThinWaistAddresses, ipPortToMultiaddr } from '@libp2p/utils'
 import { TypedEventEmitter, setMaxListeners } from 'main-event'
 import { toNetAddress } from './addresses.js'
 import { TCPListenError } from './errors.js'
@@ -131,7 +131,9 @@ export class TCPListener extends TypedEventEmitter<ListenerEvents> implements Li
 
     this.listeningAddr = ma
     this.status = 'listening'
-    this.log('listening on %a', ma)
+    // what the socket bound: the port the OS picked for `/tcp/0`, the address a DNS name resolved to
+    const bound = this.server.address()
+    this.log('listening on %a', bound == null || typeof bound === 'string' ? ma : ipPortToMultiaddr(bound.address, bound.port))
     this.safeDispatchEvent('listening')
   }
 

@@ -122,7 +122,10 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
    * Closes gracefully - flushes queued bytes, half-closes, waits for the remote
    * to close its end - but gives all of that `closeTimeout` ms. A remote that
    * stops reading or never sends its FIN would otherwise pin the socket open,
-   * so after that the socket is destroyed and the close completes anyway.
+   * so after that the connection is aborted with a `TimeoutError` and the close
+   * completes anyway. Aborted, not closed: the remote may still have been
+   * sending (or our queued bytes never left), and a reader must not take the
+   * cut for the remote's clean end.
    */
   override async close (options?: AbortOptions): Promise<void> {
     if (this.status !== 'open') {
@@ -133,8 +136,8 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
     const timer = Number.isFinite(this.closeTimeout)
       ? setTimeout(() => {
         timedOut = true
-        this.log('remote did not finish closing within %dms, destroying the socket', this.closeTimeout)
-        this.socket.destroy()
+        this.log('remote did not finish closing within %dms, aborting the connection', this.closeTimeout)
+        this.abort(new TimeoutError(`the remote did not finish closing within ${this.closeTimeout} ms (closeTimeout): anything it still had to send is lost`))
       }, this.closeTimeout)
       : undefined
 

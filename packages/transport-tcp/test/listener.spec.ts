@@ -4,6 +4,7 @@ import { expect } from 'chai'
 import { pEvent } from 'p-event'
 import { tcp } from '../src/index.js'
 import { components, waitFor } from './fixtures/net.js'
+import { captureLogger } from './fixtures/capture-logger.js'
 import { fakeUpgrader, untilAborted } from './fixtures/upgrader.js'
 import type { TCPOptions } from '../src/index.js'
 import type { AbortOptions, Listener } from '@libp2p/interface'
@@ -118,6 +119,17 @@ describe('TCP listener', function () {
 
     expect(err).to.have.property('name', 'AbortError')
     expect(inbound.status).to.equal('aborted')
+  })
+
+  it('logs the port it bound, not the /tcp/0 it was asked for', async () => {
+    const logger = captureLogger()
+    const listener = tcp()({ logger }).createListener({ upgrader: fakeUpgrader() })
+    listeners.push(listener)
+    await listener.listen(multiaddr('/ip4/127.0.0.1/tcp/0'))
+    const bound = listener.getAddrs()[0]?.toString()
+
+    expect(bound).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/[1-9]\d*$/)
+    expect(logger.lines.filter(line => line.includes('listening on'))).to.deep.equal([`uplink:tcp:listener listening on ${bound}`])
   })
 
   it('refuses to listen twice', async () => {

@@ -114,14 +114,38 @@ describe('socket to MultiaddrConnection', function () {
     expect(inbound.timeline.close).to.be.a('number')
   })
 
-  it('destroys a socket whose remote never finishes closing, after the close timeout', async () => {
+  it('destroys a socket whose remote never finishes closing, after the close timeout, and says so with a TimeoutError', async () => {
     const outbound = wrap(pair.client, 'outbound', { closeTimeout: 50 })
+    const closed = pEvent<'close', StreamCloseEvent>(outbound, 'close')
     // the raw server end is half-open capable and never calls end()
 
     await outbound.close()
 
     expect(pair.client.destroyed).to.equal(true)
-    expect(outbound.status).to.equal('closed')
+    expect(outbound.status).to.equal('aborted')
+    expect((await closed).error).to.have.property('name', 'TimeoutError')
+  })
+
+  it('a remote still sending when the close timeout cuts it off is an error for the reader, never a clean end', async () => {
+    const outbound = wrap(pair.client, 'outbound', { closeTimeout: 50 })
+    const closed = pEvent<'close', StreamCloseEvent>(outbound, 'close')
+    let received = 0
+    outbound.addEventListener('message', (evt: StreamMessageEvent) => { received += evt.data.byteLength })
+    // the remote answers our FIN slowly: a chunk every 10 ms, for longer than the close timeout
+    pair.server.once('end', () => {
+      let sent = 0
+      const timer = setInterval(() => {
+        if (pair.server.destroyed) { clearInterval(timer); return }
+        pair.server.write(new Uint8Array(1024))
+        if (++sent === 20) { clearInterval(timer); pair.server.end() }
+      }, 10)
+    })
+
+    await outbound.close()
+
+    const event = await closed
+    expect(received).to.be.below(20 * 1024)
+    expect(event.error).to.have.property('name', 'TimeoutError')
   })
 
   it('destroys a socket whose remote stops reading, after the close timeout', async () => {
@@ -135,7 +159,8 @@ describe('socket to MultiaddrConnection', function () {
     await outbound.close()
 
     expect(pair.client.destroyed).to.equal(true)
-    expect(outbound.status).to.equal('closed')
+    // what was still queued never left: the close failed
+    expect(outbound.status).to.equal('aborted')
   })
 
   it('resets the socket on abort, which the remote sees as a reset', async () => {

@@ -8,9 +8,11 @@ import {
 import * as mss from '@libp2p/multistream-select'
 import { CODE_P2P, CODE_P2P_CIRCUIT } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { MuxerUnavailableError } from '../errors.js'
 import { deadlineSignal } from '@uplink/deadline'
+import { MuxerUnavailableError } from '../errors.js'
+import { applicationStream } from './application-stream.js'
 import { countStreams, streamLimit } from './stream-limits.js'
+import type { FirstFailure } from '../upgrader/first-failure.js'
 import type { StreamHandlerRegistry } from './stream-handlers.js'
 import type {
   AbortOptions, Connection, ConnectionLimits, ConnectionStatus, Logger, MessageStream, MessageStreamDirection,
@@ -25,6 +27,8 @@ export interface ConnectionInit {
   maConn: MultiaddrConnection
   /** What the crypto channel returned; the same object as `maConn` for channels that do not wrap it. */
   secured: MessageStream
+  /** The first failure of the raw or secured connection, watched since the upgrade began. */
+  failure: FirstFailure
   remotePeer: PeerId
   encryption: string
   /** What the crypto channel reported about the session (its `remoteExtensions`). */
@@ -37,12 +41,7 @@ export interface ConnectionInit {
 }
 
 /**
- * A secured, multiplexed connection. Streams are opened with
- * multistream-select on a protocol id; inbound streams go to the handler
- * registered for the protocol the remote selected.
- */
-/**
- * A v3 `Connection` plus what the crypto channel reported about the session:
+ * A secured, multiplexed connection: a v3 `Connection` plus what the crypto channel reported about the session:
  * for `@uplink/secio` the negotiated `{ exchange, cipher, hash }`, for noise
  * its extensions.
  */
@@ -65,7 +64,11 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
 
   private readonly maConn: MultiaddrConnection
   private readonly secured: MessageStream
+  private readonly failure: FirstFailure
   private readonly muxer?: StreamMuxer
+  /** The stream each muxer stream was handed to the application as. */
+  private readonly applicationStreams = new WeakMap<Stream, Stream>()
+  private closing?: Promise<void>
   private readonly handlers: StreamHandlerRegistry
   private readonly protocolNegotiationTimeout: number
   private readonly closeTimeout: number
@@ -76,6 +79,7 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
     this.direction = init.direction
     this.maConn = init.maConn
     this.secured = init.secured
+    this.failure = init.failure
     this.remotePeer = init.remotePeer
     this.encryption = init.encryption
     this.encryptionDetails = init.encryptionDetails
@@ -95,11 +99,12 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
       : init.maConn.remoteAddr.encapsulate(`/p2p/${init.remotePeer.toString()}`)
 
     this.muxer?.addEventListener('stream', (evt) => {
-      void this.acceptStream(evt.detail)
+      void this.acceptStream(this.wrap(evt.detail))
     })
 
     this.maConn.addEventListener('close', (evt) => {
-      this.dispatchEvent(new StreamCloseEvent(evt.local, evt.error))
+      this.failure.record(evt.error)
+      this.dispatchEvent(new StreamCloseEvent(evt.local, this.failure.first ?? evt.error))
     })
   }
 
@@ -111,7 +116,7 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
   }
 
   get streams (): Stream[] {
-    return this.muxer?.streams ?? []
+    return (this.muxer?.streams ?? []).map(stream => this.applicationStreams.get(stream) ?? stream)
   }
 
   async newStream (protocols: string | string[], options: NewStreamOptions = {}): Promise<Stream> {
@@ -129,12 +134,12 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
     let stream: Stream | undefined
 
     try {
-      stream = await this.muxer.createStream({
+      stream = this.wrap(await this.muxer.createStream({
         ...options,
         signal,
         // transports that carry the protocol themselves can only carry one
         protocol: wanted.length === 1 ? wanted[0] : undefined
-      })
+      }))
 
       if (stream.protocol === '') {
         stream.protocol = await mss.select(stream, wanted, { signal })
@@ -155,6 +160,13 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
     } finally {
       signal.clear()
     }
+  }
+
+  /** Every stream reaches the application through one that keeps Uplink's delivery promises (see `application-stream.ts`). */
+  private wrap (stream: Stream): Stream {
+    const wrapped = applicationStream(stream, { connectionFailure: () => this.failure.first })
+    this.applicationStreams.set(stream, wrapped)
+    return wrapped
   }
 
   private async acceptStream (stream: Stream): Promise<void> {
@@ -193,12 +205,22 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
     }
   }
 
+  /** Closes gracefully: streams, then the crypto channel, then the raw connection. Concurrent calls share one outcome. */
   async close (options: AbortOptions = {}): Promise<void> {
+    if (this.closing != null) {
+      return this.closing
+    }
+
     if (this.status !== 'open') {
       return
     }
 
-    const signal = deadlineSignal(options.signal, this.closeTimeout)
+    this.closing = this.closeGracefully(options)
+    return this.closing
+  }
+
+  private async closeGracefully (options: AbortOptions): Promise<void> {
+    const signal = deadlineSignal(options.signal, this.closeTimeout, 'the graceful close')
 
     try {
       this.log('closing connection to %a', this.remoteAddr)
@@ -218,6 +240,7 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
   }
 
   abort (err: Error): void {
+    this.failure.record(err)
     this.muxer?.abort(err)
 
     if (this.secured !== this.maConn) {

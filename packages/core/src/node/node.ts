@@ -10,6 +10,10 @@ import { deadlineSignal } from '@uplink/deadline'
 import { expectedPeer } from '../upgrader/verify-peer.js'
 import { generateEd25519Identity } from './identity.js'
 import { SharedDial } from './shared-dial.js'
+import { toMultiaddrs } from '../addresses/to-multiaddrs.js'
+import { hangUpTarget } from './hang-up-target.js'
+import { validateNodeOptions } from './validate-options.js'
+import type { AddrInput } from '../addresses/to-multiaddrs.js'
 import type { EncrypterModule, MuxerModule, TransportModule } from '../components.js'
 import type { UplinkConnection } from '../connection/connection.js'
 import type { UpgraderInit, UplinkUpgrader } from '../upgrader/upgrader.js'
@@ -38,7 +42,7 @@ export interface NodeOptions {
 
   addresses?: {
     /** Multiaddrs to listen on when the node starts, e.g. `/ip4/127.0.0.1/tcp/0`. */
-    listen?: string[]
+    listen?: AddrInput | AddrInput[]
   }
 
   /**
@@ -49,8 +53,8 @@ export interface NodeOptions {
    */
   dialTimeout?: number
 
-  /** Upgrade and connection timeouts, passed to the upgrader. */
-  connection?: Pick<UpgraderInit, 'upgradeTimeout' | 'protocolNegotiationTimeout' | 'connectionCloseTimeout'>
+  /** Upgrade and connection timeouts and inbound upgrade limits, passed to the upgrader. */
+  connection?: Pick<UpgraderInit, 'upgradeTimeout' | 'protocolNegotiationTimeout' | 'connectionCloseTimeout' | 'inboundUpgradeLimits'>
 
   logger?: ComponentLogger
 }
@@ -78,11 +82,15 @@ export class Node extends TypedEventEmitter<NodeEvents> {
   private readonly log: Logger
   private readonly listeners: Listener[] = []
   private readonly connections = new Map<string, UplinkConnection[]>()
+  /** The attempt each peer (or address list) is being dialed by; an abandoned attempt leaves at once. */
   private readonly dials = new Map<string, SharedDial<UplinkConnection>>()
+  /** Every attempt still running, abandoned or not, so `stop()` can wait for them. */
+  private readonly attempts = new Set<SharedDial<UplinkConnection>>()
   private started = false
 
-  constructor (options: NodeOptions) {
+  constructor (init: NodeOptions) {
     super()
+    const options = validateNodeOptions(init)
     const logger = options.logger ?? defaultLogger()
     this.log = logger.forComponent('uplink:node')
     this.upgrader = createUpgrader({
@@ -132,7 +140,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     if (!this.started) return
     this.started = false
 
-    for (const dial of this.dials.values()) {
+    for (const dial of this.attempts) {
       dial.abort(new NotStartedError('the node stopped'))
     }
 
@@ -140,7 +148,7 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     // sockets underneath a live muxer makes the muxer write to a closing socket
     await Promise.all([
       ...this.getConnections().map(async connection => connection.close()),
-      ...[...this.dials.values()].map(async dial => dial.settled)
+      ...[...this.attempts].map(async dial => dial.settled)
     ])
     await Promise.all(this.listeners.splice(0).map(async listener => listener.close()))
     this.log('stopped %p', this.peerId)
@@ -184,11 +192,12 @@ export class Node extends TypedEventEmitter<NodeEvents> {
    * accepted: nothing is verified. Several addresses (of one peer) are tried
    * in order until one connects.
    */
-  async dial (addrs: Multiaddr | Multiaddr[] | string, options: AbortOptions = {}): Promise<UplinkConnection> {
+  async dial (addrs: AddrInput | AddrInput[], options: AbortOptions = {}): Promise<UplinkConnection> {
     if (!this.started) {
       throw new NotStartedError('the node must be started before it can dial')
     }
 
+    options.signal?.throwIfAborted()
     const targets = toMultiaddrs(addrs)
     const peer = expectedPeerOf(targets)
     const existing = peer == null ? undefined : this.openConnectionTo(peer)
@@ -200,10 +209,16 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     const key = peer?.toString() ?? targets.map(String).join(',')
     let dial = this.dials.get(key)
 
-    if (dial == null) {
-      const created = new SharedDial(async signal => this.dialAny(targets, signal))
-      void created.settled.then(() => { this.dials.delete(key) })
+    if (dial == null || dial.abandoned) {
+      const created: SharedDial<UplinkConnection> = new SharedDial(async signal => this.dialAny(targets, signal), () => {
+        this.forget(key, created)
+      })
       this.dials.set(key, created)
+      this.attempts.add(created)
+      void created.settled.then(() => {
+        this.forget(key, created)
+        this.attempts.delete(created)
+      })
       dial = created
     }
 
@@ -211,21 +226,14 @@ export class Node extends TypedEventEmitter<NodeEvents> {
   }
 
   /** Dials (or reuses a connection) and opens a stream negotiated to one of `protocols`. */
-  async dialProtocol (addr: Multiaddr | Multiaddr[] | string, protocols: string | string[], options: AbortOptions = {}): Promise<Stream> {
+  async dialProtocol (addr: AddrInput | AddrInput[], protocols: string | string[], options: AbortOptions = {}): Promise<Stream> {
     const connection = await this.dial(addr, options)
     return connection.newStream(protocols, options)
   }
 
   /** Closes every connection to a peer, given its PeerId or an address ending in `/p2p/<PeerId>`. */
-  async hangUp (peer: PeerId | Multiaddr | string, options: AbortOptions = {}): Promise<void> {
-    const peerId = typeof peer === 'string' || !('toMultihash' in peer)
-      ? expectedPeer(typeof peer === 'string' ? multiaddr(peer) : peer)
-      : peer
-
-    if (peerId == null) {
-      throw new InvalidParametersError(`hangUp needs a PeerId or an address with /p2p/, got ${peer.toString()}`)
-    }
-
+  async hangUp (peer: PeerId | AddrInput, options: AbortOptions = {}): Promise<void> {
+    const peerId = hangUpTarget(peer)
     await Promise.all(this.getConnections(peerId).map(async connection => connection.close(options)))
   }
 
@@ -250,6 +258,12 @@ export class Node extends TypedEventEmitter<NodeEvents> {
     }
 
     throw errors.length === 1 ? errors[0] : new AggregateError(errors, `all ${errors.length} addresses failed`)
+  }
+
+  private forget (key: string, dial: SharedDial<UplinkConnection>): void {
+    if (this.dials.get(key) === dial) {
+      this.dials.delete(key)
+    }
   }
 
   private transportFor (addr: Multiaddr, use: 'dial' | 'listen'): Transport {
@@ -294,16 +308,6 @@ export class Node extends TypedEventEmitter<NodeEvents> {
       this.safeDispatchEvent('peer:disconnect', { detail: connection.remotePeer })
     }
   }
-}
-
-function toMultiaddrs (addrs: Multiaddr | Multiaddr[] | string): Multiaddr[] {
-  const list = Array.isArray(addrs) ? addrs : [typeof addrs === 'string' ? multiaddr(addrs) : addrs]
-
-  if (list.length === 0) {
-    throw new InvalidParametersError('dial needs at least one address')
-  }
-
-  return list
 }
 
 /** The one PeerId the addresses name, if any; addresses of different peers are a caller error. */

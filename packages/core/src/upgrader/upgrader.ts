@@ -5,17 +5,26 @@ import { instantiate } from '../components.js'
 import { createConnection } from '../connection/connection.js'
 import type { UplinkConnection } from '../connection/connection.js'
 import { StreamHandlerRegistry } from '../connection/stream-handlers.js'
-import { DEFAULT_CONNECTION_CLOSE_TIMEOUT, DEFAULT_PROTOCOL_NEGOTIATION_TIMEOUT, DEFAULT_UPGRADE_TIMEOUT } from '../constants.js'
+import {
+  DEFAULT_CONNECTION_CLOSE_TIMEOUT, DEFAULT_MAX_INBOUND_UPGRADES_PER_HOST_PER_SECOND, DEFAULT_MAX_PENDING_INBOUND_UPGRADES,
+  DEFAULT_MAX_PENDING_INBOUND_UPGRADES_PER_HOST, DEFAULT_PROTOCOL_NEGOTIATION_TIMEOUT, DEFAULT_UPGRADE_TIMEOUT
+} from '../constants.js'
 import { EncryptionFailedError } from '../errors.js'
+import { FirstFailure } from './first-failure.js'
+import { InboundAdmission } from './inbound-admission.js'
 import { negotiate } from './negotiate.js'
 import { stageError } from './stage-errors.js'
 import { deadlineSignal } from '@uplink/deadline'
-import { expectedPeer, verifyRemotePeer } from './verify-peer.js'
+import { inboundSide, outboundSide } from './upgrade-side.js'
+import { validateUpgraderInit } from './validate-init.js'
+import { verifyRemotePeer } from './verify-peer.js'
 import type { EncrypterModule, MuxerModule, UplinkComponents } from '../components.js'
 import type { UpgradeStage } from '../errors.js'
+import type { InboundUpgradeLimits } from './inbound-admission.js'
 import type { NegotiationRole } from './negotiate.js'
+import type { UpgradeSide } from './upgrade-side.js'
 import type {
-  ClearableSignal, ComponentLogger, ConnectionEncrypter, Logger, MessageStream, MessageStreamDirection,
+  ClearableSignal, ComponentLogger, ConnectionEncrypter, Logger, MessageStream,
   MultiaddrConnection, PeerId, PrivateKey, StreamHandler, StreamHandlerOptions, StreamMuxerFactory, Upgrader,
   UpgraderOptions, UpgraderWithoutEncryptionOptions
 } from '@libp2p/interface'
@@ -61,6 +70,13 @@ export interface UpgraderInit {
    */
   connectionCloseTimeout?: number
 
+  /**
+   * Bounds on half-open inbound connections: each pending upgrade holds a
+   * socket and handshake state until it finishes or times out. The excess is
+   * refused with an `InboundUpgradeRefusedError` (logged) and closed at once.
+   */
+  inboundUpgradeLimits?: InboundUpgradeLimits
+
   /** Where inbound streams find their handlers; share one to serve the same protocols elsewhere. */
   streamHandlers?: StreamHandlerRegistry
 
@@ -85,7 +101,11 @@ export interface UplinkUpgrader extends Upgrader, TypedEventTarget<UpgraderEvent
   handle(protocols: string | string[], handler: StreamHandler, options?: StreamHandlerOptions): void
   unhandle(protocols: string | string[]): void
   getProtocols(): string[]
+  /** Inbound upgrades in progress now (bounded by `inboundUpgradeLimits`). */
+  readonly pendingInboundUpgrades: number
 }
+
+export type { InboundUpgradeLimits }
 
 interface Upgraded {
   secured: MessageStream
@@ -106,6 +126,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
   private readonly upgradeTimeout: number
   private readonly protocolNegotiationTimeout: number
   private readonly connectionCloseTimeout: number
+  private readonly admission: InboundAdmission
   private readonly log: Logger
 
   constructor (init: UpgraderInit) {
@@ -118,6 +139,11 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     this.upgradeTimeout = init.upgradeTimeout ?? DEFAULT_UPGRADE_TIMEOUT
     this.protocolNegotiationTimeout = init.protocolNegotiationTimeout ?? DEFAULT_PROTOCOL_NEGOTIATION_TIMEOUT
     this.connectionCloseTimeout = init.connectionCloseTimeout ?? DEFAULT_CONNECTION_CLOSE_TIMEOUT
+    this.admission = new InboundAdmission({
+      maxPending: init.inboundUpgradeLimits?.maxPending ?? DEFAULT_MAX_PENDING_INBOUND_UPGRADES,
+      maxPendingPerHost: init.inboundUpgradeLimits?.maxPendingPerHost ?? DEFAULT_MAX_PENDING_INBOUND_UPGRADES_PER_HOST,
+      maxPerHostPerSecond: init.inboundUpgradeLimits?.maxPerHostPerSecond ?? DEFAULT_MAX_INBOUND_UPGRADES_PER_HOST_PER_SECOND
+    })
 
     for (const module of init.connectionEncrypters) {
       const encrypter = instantiate(module, this.components)
@@ -133,12 +159,40 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
   readonly [Symbol.toStringTag] = '@uplink/upgrader'
 
   async upgradeOutbound (maConn: MultiaddrConnection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<UplinkConnection> {
-    // `initiator: false` (e.g. hole punching) makes the dialer answer multistream-select
-    return this.upgrade(maConn, opts.initiator === false ? 'inbound' : 'outbound', opts)
+    let side: UpgradeSide
+
+    try {
+      side = outboundSide(maConn, opts)
+    } catch (err: any) {
+      // a dialed address whose /p2p/ id is not a PeerId: nothing can be verified, so nothing is upgraded
+      maConn.abort(err)
+      throw err
+    }
+
+    return this.upgrade(maConn, side, opts)
   }
 
   async upgradeInbound (maConn: MultiaddrConnection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<void> {
-    await this.upgrade(maConn, 'inbound', opts)
+    let release: () => void
+
+    try {
+      release = this.admission.admit(maConn)
+    } catch (err: any) {
+      this.log.error('refused inbound connection from %a - %e', maConn.remoteAddr, err)
+      maConn.abort(err)
+      throw err
+    }
+
+    try {
+      await this.upgrade(maConn, inboundSide(opts), opts)
+    } finally {
+      release()
+    }
+  }
+
+  /** Inbound upgrades in progress now. */
+  get pendingInboundUpgrades (): number {
+    return this.admission.pendingUpgrades
   }
 
   createInboundAbortSignal (signal: AbortSignal): ClearableSignal {
@@ -168,35 +222,39 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
   /**
    * raw → multistream-select (crypto) → handshake → peer check →
    * multistream-select (muxer) → Connection, under one deadline. Any failure
-   * or the deadline closes the raw connection.
+   * or the deadline closes the raw connection; the error names the stage and
+   * carries the first real reason as its cause.
    */
-  private async upgrade (maConn: MultiaddrConnection, direction: MessageStreamDirection, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<UplinkConnection> {
-    const signal = deadlineSignal(opts.signal, this.upgradeTimeout)
+  private async upgrade (maConn: MultiaddrConnection, side: UpgradeSide, opts: UpgraderOptions | UpgraderWithoutEncryptionOptions): Promise<UplinkConnection> {
+    const signal = deadlineSignal(opts.signal, this.upgradeTimeout, 'the connection upgrade')
+    const failure = new FirstFailure()
+    failure.watch(maConn)
     const closeOnAbort = (): void => { maConn.abort(asError(signal.reason)) }
     signal.addEventListener('abort', closeOnAbort, { once: true })
-
-    const role: NegotiationRole = direction === 'outbound' ? 'propose' : 'answer'
-    const expected = direction === 'outbound' ? expectedPeer(maConn.remoteAddr) : undefined
     let stage: UpgradeStage = 'negotiate-crypto'
 
     try {
-      this.log('upgrading %s connection %a', direction, maConn.remoteAddr)
+      this.log('upgrading %s connection %a as the %s', side.direction, maConn.remoteAddr, side.role === 'propose' ? 'proposer' : 'answerer')
       signal.throwIfAborted()
 
       const upgraded = 'skipEncryption' in opts && opts.skipEncryption
         ? { secured: maConn, remotePeer: opts.remotePeer, encryption: 'native' }
-        : await this.encrypt(maConn, direction, role, expected, signal, (next) => { stage = next })
+        : await this.encrypt(maConn, side, signal, (next) => { stage = next })
+
+      if (upgraded.secured !== maConn) {
+        failure.watch(upgraded.secured)
+      }
 
       stage = 'verify-peer'
-      verifyRemotePeer(expected, upgraded.remotePeer, this.peerId)
+      verifyRemotePeer(side.expected, upgraded.remotePeer, this.peerId)
 
       stage = 'negotiate-muxer'
-      const muxerFactory = opts.muxerFactory ?? upgraded.muxerFactory ?? await this.negotiateMuxer(upgraded.secured, role, signal)
+      const muxerFactory = opts.muxerFactory ?? upgraded.muxerFactory ?? await this.negotiateMuxer(upgraded.secured, side.role, signal)
 
-      return this.createConnection(maConn, direction, upgraded, muxerFactory, opts)
+      return this.createConnection(maConn, side, upgraded, muxerFactory, failure, opts)
     } catch (err: unknown) {
-      const error = stageError(stage, err, signal, expected)
-      this.log.error('%s upgrade of %a failed - %e', direction, maConn.remoteAddr, error)
+      const error = stageError(stage, err, { signal, expected: side.expected, firstFailure: failure.first })
+      this.log.error('%s upgrade of %a failed - %e', side.direction, maConn.remoteAddr, error)
       maConn.abort(error)
       throw error
     } finally {
@@ -205,9 +263,14 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     }
   }
 
-  private async encrypt (maConn: MultiaddrConnection, direction: MessageStreamDirection, role: NegotiationRole, expected: PeerId | undefined, signal: AbortSignal, enter: (stage: UpgradeStage) => void): Promise<Upgraded> {
+  /**
+   * The handshake's own role follows the negotiation role (a noise initiator
+   * needs a responder), but the expected peer is checked in either: who
+   * dialed decides what is verified.
+   */
+  private async encrypt (maConn: MultiaddrConnection, side: UpgradeSide, signal: AbortSignal, enter: (stage: UpgradeStage) => void): Promise<Upgraded> {
     enter('negotiate-crypto')
-    const encryption = await negotiate(maConn, role, [...this.encrypters.keys()], { signal })
+    const encryption = await negotiate(maConn, side.role, [...this.encrypters.keys()], { signal })
     const encrypter = this.encrypters.get(encryption)
 
     if (encrypter == null) {
@@ -215,8 +278,8 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     }
 
     enter('handshake')
-    const options = { signal, remotePeer: expected }
-    const result = direction === 'outbound'
+    const options = { signal, remotePeer: side.expected }
+    const result = side.role === 'propose'
       ? await encrypter.secureOutbound(maConn, options)
       : await encrypter.secureInbound(maConn, options)
 
@@ -232,10 +295,12 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     return this.muxers.get(protocol)
   }
 
-  private createConnection (maConn: MultiaddrConnection, direction: MessageStreamDirection, upgraded: Upgraded, muxerFactory: StreamMuxerFactory | undefined, opts: UpgraderOptions): UplinkConnection {
+  private createConnection (maConn: MultiaddrConnection, side: UpgradeSide, upgraded: Upgraded, muxerFactory: StreamMuxerFactory | undefined, failure: FirstFailure, opts: UpgraderOptions): UplinkConnection {
+    const { direction } = side
     const connection = createConnection({
       id: `${direction === 'inbound' ? 'in' : 'out'}-${++connectionCount}`,
       direction,
+      failure,
       maConn,
       secured: upgraded.secured,
       remotePeer: upgraded.remotePeer,
@@ -265,5 +330,5 @@ function asError (reason: unknown): Error {
 
 /** Creates an upgrader that works on its own: give it a raw connection, get a `Connection`. */
 export function createUpgrader (init: UpgraderInit): UplinkUpgrader {
-  return new UplinkUpgraderImpl(init)
+  return new UplinkUpgraderImpl(validateUpgraderInit(init))
 }

@@ -1,8 +1,8 @@
-import { UnexpectedPeerError } from '../errors.js'
+import { parsePeerId } from '../addresses/parse-peer-id.js'
+import { CODE_P2P } from '@multiformats/multiaddr'
+import { unexpectedPeerError } from '../errors.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { CODE_P2P } from '@multiformats/multiaddr'
 
 /**
  * The PeerId a dialed address promises (its last `/p2p/` component), if any.
@@ -11,7 +11,7 @@ import { CODE_P2P } from '@multiformats/multiaddr'
  */
 export function expectedPeer (addr: Multiaddr): PeerId | undefined {
   const value = addr.getComponents().findLast(c => c.code === CODE_P2P)?.value
-  return value == null ? undefined : peerIdFromString(value)
+  return value == null ? undefined : parsePeerId(value, `/p2p/${value} in ${addr.toString()}`)
 }
 
 /**
@@ -20,10 +20,10 @@ export function expectedPeer (addr: Multiaddr): PeerId | undefined {
  */
 export function verifyRemotePeer (expected: PeerId | undefined, actual: PeerId, self: PeerId): void {
   if (expected != null && !expected.equals(actual)) {
-    throw new UnexpectedPeerError(expected, actual)
+    throw unexpectedPeerError(expected, actual)
   }
 
   if (actual.equals(self)) {
-    throw new UnexpectedPeerError(expected, actual, { reason: `the remote is this node itself (${self.toString()})` })
+    throw unexpectedPeerError(expected, actual, { reason: `the remote is this node itself (${self.toString()})` })
   }
 }
