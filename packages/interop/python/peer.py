@@ -5,7 +5,8 @@
                  [--key-type ed25519|secp256k1|rsa | --private-key <base64 PrivateKey protobuf>]
                  [--listen /ip4/127.0.0.1/tcp/0]
 
-stdin:  {"cmd":"dial-echo","id":…,"addr":"/ip4/…/tcp/…[/p2p/…]","bytes":N,"chunk":65536,"seed":1}
+stdin:  {"cmd":"dial-echo","id":…,"addr":"/ip4/…/tcp/…[/p2p/…]","bytes":N,"chunk":65536,"seed":1,
+         "closeWrite":"after-echo"|"after-send"}
         {"cmd":"abort","target":<id>}  {"cmd":"secret-stats"}  {"cmd":"stop"}   (EOF on stdin stops too)
 stdout: ready, connect, secret, inbound, result, error, stopped (JSON lines only; diagnostics go to stderr)
 
@@ -114,13 +115,16 @@ class Peer:
         if chunk < 1 or (chunk > MAX_FRAME and command.get("oversize") is not True):
             raise ValueError(f'chunk must be 1..{MAX_FRAME} bytes (or say "oversize"), got {chunk}')
         seed = int(command.get("seed", 1))
+        close_write = command.get("closeWrite", "after-echo")
+        if close_write not in ("after-echo", "after-send"):
+            raise ValueError(f'closeWrite must be "after-echo" or "after-send", got {close_write!r}')
         host, port, expected = parse_target(addr)
 
         started = time.monotonic()
         socket = await trio.open_tcp_stream(host, port)
         try:
             session = await self.secure(socket, expected, handshake)
-            done, sha256 = await send_and_verify(session, socket, total, chunk, seed)
+            done, sha256 = await send_and_verify(session, socket, total, chunk, seed, close_write)
         finally:
             await socket.aclose()
         return {"bytes": done, "sha256": sha256, "ms": round((time.monotonic() - started) * 1000),

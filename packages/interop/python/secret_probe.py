@@ -23,6 +23,9 @@ class Handshake:
     curve: str | None = None
     width: int | None = None
     order: int | None = None
+    #: our ephemeral public key, hex, as the remote received it: lets a test find its own record of
+    #: this handshake's secret (the remote computes the same one)
+    ephemeral_key: str | None = None
 
     def fields(self) -> dict:
         if self.curve is None or self.width is None:
@@ -34,6 +37,7 @@ class Handshake:
             "secretStripped": self.width < full_width,
             "fullWidth": full_width,
             "width": self.width,
+            "ephemeralKey": self.ephemeral_key,
         }
         if self.order is not None:
             fields["order"] = self.order
@@ -67,6 +71,7 @@ def install(on_secret) -> None:
             if handshake is not None:
                 handshake.curve = curve_type
                 handshake.width = len(secret)
+                handshake.ephemeral_key = public_key.to_bytes().hex()
                 on_secret(handshake)
             return secret
 

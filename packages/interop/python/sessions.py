@@ -63,12 +63,17 @@ async def echo(session, socket) -> tuple[int, str]:
     return done, digest.hexdigest()
 
 
-async def send_and_verify(session, socket, total: int, chunk: int, seed: int) -> tuple[int, str]:
-    """Writes ``total`` pattern bytes in writes of ``chunk``, sends its FIN, and checks byte for byte that
-    exactly those bytes come back before the remote closes. Returns (bytes, sha256 hex of the echo)."""
+async def send_and_verify(session, socket, total: int, chunk: int, seed: int, close_write: str = "after-echo") -> tuple[int, str]:
+    """Writes ``total`` pattern bytes in writes of ``chunk``, sends its FIN (``after-echo``: once the whole
+    echo is back, as the legacy and Go peers do; ``after-send``: right after the last write), and checks
+    byte for byte that exactly those bytes come back before the remote closes. Returns (bytes, sha256 hex
+    of the echo)."""
     expected = memoryview(pattern(seed, total))
     received = 0
     digest = hashlib.sha256()
+    echoed = trio.Event()
+    if total == 0:
+        echoed.set()
 
     async def send() -> None:
         sent = 0
@@ -77,6 +82,8 @@ async def send_and_verify(session, socket, total: int, chunk: int, seed: int) ->
                 n = min(chunk, total - sent)
                 await session.write(bytes(expected[sent:sent + n]))
                 sent += n
+            if close_write == "after-echo":
+                await echoed.wait()
             await socket.send_eof()
         except Exception as err:
             raise TransferError(sent, error_text(err)) from err
@@ -92,6 +99,8 @@ async def send_and_verify(session, socket, total: int, chunk: int, seed: int) ->
                     raise TransferError(received, f"EchoMismatchError: the echo differs at byte {received + at} of {total}")
                 digest.update(data)
                 received += len(data)
+                if received == total:
+                    echoed.set()
         except TransferError:
             raise
         except Exception as err:

@@ -139,7 +139,7 @@ fn secret_stats(peer: &Peer) -> Value {
 }
 
 /// What a `secret` event, a result and an inbound event say about one handshake's secret.
-fn secret_fields(curve: &str) -> Map<String, Value> {
+fn secret_fields(curve: &str, ephemeral_key: &[u8]) -> Map<String, Value> {
     let width = match curve {
         "P-256" => json!(32),
         "P-384" => json!(48),
@@ -151,12 +151,14 @@ fn secret_fields(curve: &str) -> Map<String, Value> {
     fields.insert("secretObservable".into(), json!(false));
     fields.insert("fullWidth".into(), width.clone());
     fields.insert("width".into(), width);
+    // lets a test find its own record of this handshake's secret (the remote computes the same one)
+    fields.insert("ephemeralKey".into(), json!(ephemeral_key.iter().map(|b| format!("{:02x}", b)).collect::<String>()));
     fields
 }
 
-fn report_handshake(peer: &Peer, curve: &str) {
+fn report_handshake(peer: &Peer, secured: &secure::Secured) {
     let handshake = peer.handshakes.fetch_add(1, Ordering::SeqCst) + 1;
-    let mut event = secret_fields(curve);
+    let mut event = secret_fields(secured.curve, &secured.ephemeral_key);
     event.insert("event".into(), json!("secret"));
     event.insert("handshake".into(), json!(handshake));
     emit(Value::Object(event));
@@ -202,9 +204,9 @@ async fn inbound(peer: Arc<Peer>, socket: TcpStream) {
         }
     };
     let remote_peer = secured.remote_peer.to_base58();
-    report_handshake(&peer, secured.curve);
+    report_handshake(&peer, &secured);
     emit(json!({ "event": "connect", "remotePeer": remote_peer, "remoteAddr": remote_addr, "direction": "inbound" }));
-    let fields = secret_fields(secured.curve);
+    let fields = secret_fields(secured.curve, &secured.ephemeral_key);
     let event = match echo::echo(secured.io, secured.socket).await {
         Ok(echoed) => json!({ "event": "inbound", "remotePeer": remote_peer, "ok": true, "bytes": echoed.bytes, "sha256": echoed.sha256 }),
         Err(failed) => json!({ "event": "inbound", "remotePeer": remote_peer, "ok": false, "bytes": failed.bytes, "error": failed.error }),
@@ -303,8 +305,8 @@ async fn dial_echo(peer: Arc<Peer>, command: Value) -> DialOutcome {
     let socket = TcpStream::connect(address).await.map_err(|e| (none(), format!("IoError({:?}): {}", e.kind(), e)))?;
     let config = secure::config(peer.identity.keypair.clone(), &peer.args.preferences);
     let secured = secure::secure(socket, config, true, peer.args.mss).await.map_err(|e| (none(), e))?;
-    report_handshake(&peer, secured.curve);
-    let fields = secret_fields(secured.curve);
+    report_handshake(&peer, &secured);
+    let fields = secret_fields(secured.curve, &secured.ephemeral_key);
     let remote_peer = secured.remote_peer.to_base58();
 
     // libp2p-secio does not check who answered (rust-libp2p's swarm did that above it), so this peer does.

@@ -21,6 +21,8 @@ pub struct Secured {
     pub remote_peer: PeerId,
     /// From the length of our ephemeral public key (uncompressed point: 65 bytes on P-256, 97 on P-384).
     pub curve: &'static str,
+    /// Our ephemeral public key (uncompressed point), as the remote received it in our Exchange.
+    pub ephemeral_key: Vec<u8>,
     pub io: SecureIo,
     /// The socket under `io`: closing `io` only flushes (async-std's close does not shut the socket down),
     /// so the FIN that ends our side is sent here.
@@ -59,13 +61,13 @@ pub async fn secure(socket: TcpStream, config: SecioConfig, outbound: bool, mss:
             (true, false) => upgrade::apply_inbound(socket, config).await.map(secured).map_err(upgrade_error_text),
         }
     };
-    let (remote_peer, curve, io) = async_std::future::timeout(HANDSHAKE_TIMEOUT, handshake)
+    let (remote_peer, curve, ephemeral_key, io) = async_std::future::timeout(HANDSHAKE_TIMEOUT, handshake)
         .await
         .unwrap_or_else(|_| Err(format!("TimeoutError: the SECIO handshake took longer than {} s", HANDSHAKE_TIMEOUT.as_secs())))?;
-    Ok(Secured { remote_peer, curve, io, socket: raw })
+    Ok(Secured { remote_peer, curve, ephemeral_key, io, socket: raw })
 }
 
-fn secured<S>((remote_peer, output): (PeerId, SecioOutput<S>)) -> (PeerId, &'static str, SecureIo)
+fn secured<S>((remote_peer, output): (PeerId, SecioOutput<S>)) -> (PeerId, &'static str, Vec<u8>, SecureIo)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -74,7 +76,8 @@ where
         97 => "P-384",
         _ => "unknown",
     };
-    (remote_peer, curve, Box::pin(output))
+    let ephemeral_key = output.ephemeral_public_key.clone();
+    (remote_peer, curve, ephemeral_key, Box::pin(output))
 }
 
 fn upgrade_error_text(err: UpgradeError<SecioError>) -> String {
