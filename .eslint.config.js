@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/pb/*.ts', '.runtime/**', 'packages/interop/legacy/**', 'packages/interop/.peers/**'] },
+  { ignores: ['**/dist/**', 'docs/api/**', '**/node_modules/**', '**/src/pb/*.ts', '.runtime/**', 'packages/interop/legacy/**', 'packages/interop/.peers/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createNode } from './bundle.js'
-import type { SecioSuite } from '@uplink/secio'
+import { isSecioEncryptionDetails } from '@uplink/secio'
 
 const [node1, node2] = await Promise.all([createNode(), createNode()])
 const received = Promise.withResolvers<void>()
@@ -28,7 +28,7 @@ await stream.close()
 await received.promise
 
 const [connection] = node1.getConnections(node2.peerId)
-const suite = connection?.encryptionDetails as SecioSuite | undefined
+const suite = isSecioEncryptionDetails(connection?.encryptionDetails) ? connection.encryptionDetails : undefined
 console.log(`crypto ${connection?.encryption}, curve ${suite?.exchange}, cipher ${suite?.cipher}, hash ${suite?.hash}, muxer ${connection?.multiplexer}`)
 
 // the same address, claiming another PeerId: node 2 cannot prove it owns that key
@@ -40,7 +40,7 @@ try {
   console.log('dialing a wrong PeerId succeeded: this must not happen')
   process.exitCode = 1
 } catch (err: any) {
-  console.log(`dialing ${impostor.toString()} at node 2's address is refused: ${err.name}`)
+  console.log(`dialing ${impostor.toString()} at node 2's address is refused: ${err.name}: ${err.message}`)
 }
 
 await Promise.all([node1.stop(), node2.stop()])

@@ -29,6 +29,8 @@
  * // those versions cannot parse the spec-form public key, so send theirs
  * const encrypter = plaintext({ encoding: 'legacy-js' })
  * ```
+ *
+ * @module @uplink/plaintext
  */
 
 import { Plaintext } from './plaintext.js'

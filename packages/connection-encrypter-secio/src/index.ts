@@ -19,6 +19,8 @@
  * // js-libp2p v3
  * createLibp2p({ transports: [tcp()], connectionEncrypters: [secio()], streamMuxers: [mplex()] })
  * ```
+ *
+ * @module @uplink/secio
  */
 
 import { Secio } from './secio.js'
@@ -96,3 +98,7 @@ export function secio (init: SecioInit = {}): (components: SecioComponents) => C
 export { PROTOCOL, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_SEND_CHUNK, DEFAULT_LEADING_ZERO_WAIT, DEFAULT_HANDSHAKE_TIMEOUT, MAX_HANDSHAKE_MESSAGE_LENGTH, MIN_RSA_BITS, MAX_RSA_BITS, NONCE_LENGTH } from './constants.js'
 export * from './errors.js'
 export type { CipherName, ExchangeName, HashName } from './handshake/algorithms.js'
+export { isSecioEncryptionDetails } from './encryption-details.js'
+export type { SecioEncryptionDetails } from './encryption-details.js'
+export { DEFAULT_PREFERENCES as DEFAULT_SECIO_PREFERENCES } from './handshake/algorithms.js'
+export type { Preferences as SecioPreferences } from './handshake/algorithms.js'

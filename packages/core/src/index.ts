@@ -17,12 +17,15 @@
  * connection reuse in the shape of the classic js-libp2p bundle. Modules are
  * js-libp2p v3 module factories, so `@libp2p/tcp`, `@chainsafe/libp2p-noise`,
  * `@chainsafe/libp2p-yamux` and `@libp2p/mplex` plug in unchanged.
+ *
+ * @module @uplink/core
  */
 
 // first: it refuses an old Node.js before any dependency runs (see runtime/node-version.ts)
 export { MINIMUM_NODE_VERSION, UnsupportedNodeVersionError } from './runtime/node-version.js'
 export { createUpgrader } from './upgrader/upgrader.js'
 export type { UpgraderInit, UpgraderEvents, UplinkUpgrader, InboundUpgradeLimits } from './upgrader/upgrader.js'
+export type { UpgradeProgressEvents, NegotiatedProtocol, SecuredSession, VerifiedPeer } from './upgrader/progress.js'
 export { Node, createNode } from './node/node.js'
 export type { NodeOptions, NodeModules, NodeEvents } from './node/node.js'
 export { StreamHandlerRegistry } from './connection/stream-handlers.js'

@@ -6,7 +6,8 @@ import { plaintext } from '@uplink/plaintext'
 import { expect } from 'chai'
 import { pEvent } from 'p-event'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { createUpgrader } from '../src/index.js'
+import { tcp } from '@uplink/tcp'
+import { Node, createUpgrader } from '../src/index.js'
 import { readOutcome } from './fixtures/outcome.js'
 import { MUXERS, causeChain, proxiedPair } from './fixtures/proxied-pair.js'
 import { identity, rawPair } from './fixtures/raw-pair.js'
@@ -45,6 +46,28 @@ describe('a stream delivers every byte it received, then its end or its error', 
   })
 
   for (const { name, module } of MUXERS) {
+    it(`${name}: a handler that sends and closes at once is read whole, even when its bytes and its end arrive during the dialer's protocol negotiation`, async () => {
+      const modules = { transport: [tcp()], connection: { crypto: [plaintext()], muxer: [module()] } }
+      const listener = new Node({ addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, modules })
+      const dialer = new Node({ modules })
+      listener.handle('/hello/1.0.0', async (stream) => {
+        stream.send(new TextEncoder().encode('hello'))
+        await stream.close()
+      })
+      await Promise.all([listener.start(), dialer.start()])
+
+      try {
+        for (let i = 0; i < 20; i++) {
+          const stream = await dialer.dialProtocol(listener.getMultiaddrs(), '/hello/1.0.0')
+          const outcome = await readOutcome(stream)
+          expect(new TextDecoder().decode(outcome.bytes), `round ${i}`).to.equal('hello')
+          expect(outcome.error).to.equal(undefined)
+        }
+      } finally {
+        await Promise.all([dialer.stop(), listener.stop()])
+      }
+    })
+
     describe(name, () => {
       let pair: ProxiedPair | undefined
 

@@ -6,6 +6,8 @@
  * that fires at the caller's abort or when the time is up, and `clear()`
  * leaves no timer or listener behind. `DeadlineExceededError` is a
  * `TimeoutError`.
+ *
+ * @module @uplink/deadline
  */
 
 export { DeadlineExceededError } from './deadline-exceeded-error.js'

@@ -6,7 +6,8 @@
  *
  * It dials and listens on `/ip4`, `/ip6` and `/dns(4|6)` TCP multiaddrs and
  * hands each socket, wrapped as a `MultiaddrConnection`, to the upgrader that
- * turns it into an encrypted, multiplexed `Connection`.
+ * turns it into an encrypted, multiplexed `Connection`. To upgrade a socket
+ * of your own, wrap it with `socketToMultiaddrConnection`.
  *
  * @example
  *
@@ -19,6 +20,8 @@
  *   transports: [tcp()]
  * })
  * ```
+ *
+ * @module @uplink/tcp
  */
 
 import { TCPTransport } from './tcp.js'
@@ -27,6 +30,8 @@ import type { ComponentLogger, CreateListenerOptions, DialTransportOptions, Metr
 import type { ProgressEvent } from 'progress-events'
 
 export { TCPDialError, TCPListenError, TCPSocketError } from './errors.js'
+export { socketToMultiaddrConnection } from './from-socket.js'
+export type { SocketToConnectionOptions } from './from-socket.js'
 
 /** Nagle's algorithm adds latency to the small frames muxers send */
 export const DEFAULT_NO_DELAY = true

@@ -58,6 +58,8 @@ class ApplicationStream extends TypedEventEmitter<MessageStreamEvents> implement
   private readerBacklog = false
   private ending?: Ending
   private endTold = false
+  /** The first end told to the application: the remote's clean end, or the stream's error. */
+  private firstEnd?: { error?: Error }
   maxReadBufferLength: number
 
   constructor (inner: Stream, init: ApplicationStreamInit) {
@@ -108,7 +110,7 @@ class ApplicationStream extends TypedEventEmitter<MessageStreamEvents> implement
   }
 
   get readStatus (): MessageStreamReadStatus {
-    if (this.readClosed || this.endTold) return 'closed'
+    if (this.readClosed || (this.endTold && this.received.byteLength === 0)) return 'closed'
     return this.paused ? 'paused' : 'readable'
   }
 
@@ -117,12 +119,12 @@ class ApplicationStream extends TypedEventEmitter<MessageStreamEvents> implement
   }
 
   get readableEnded (): boolean {
-    return this.endTold
+    return this.endTold && this.received.byteLength === 0
   }
 
   [Symbol.asyncIterator] (): AsyncGenerator<Uint8Array | Uint8ArrayList> {
     return readInOrder(this, {
-      ended: () => this.endTold ? { error: this.ending?.error } : this.remoteEndTold ? {} : undefined,
+      ended: () => this.received.byteLength > 0 ? undefined : this.firstEnd,
       backlog: (full) => {
         this.readerBacklog = full
         if (full) this.hold()
@@ -176,8 +178,13 @@ class ApplicationStream extends TypedEventEmitter<MessageStreamEvents> implement
     this.deliver()
   }
 
-  /** Bytes put back by the application or a protocol negotiation: read before anything received later. */
+  /**
+   * Bytes put back by the application or a protocol negotiation that read
+   * ahead: read before anything received later, and before the end, even one
+   * already told (they arrived before it).
+   */
   unshift (data: Uint8Array | Uint8ArrayList): void {
+    if (data.byteLength === 0) return
     this.received.prepend(data)
     queueMicrotask(() => { this.deliver() })
   }
@@ -238,11 +245,13 @@ class ApplicationStream extends TypedEventEmitter<MessageStreamEvents> implement
 
     if (this.remoteEnded && !this.remoteEndTold && !this.readClosed) {
       this.remoteEndTold = true
+      this.firstEnd ??= {}
       this.safeDispatchEvent('remoteCloseWrite')
     }
 
     if (this.ending != null && !this.endTold) {
       this.endTold = true
+      this.firstEnd ??= { error: this.ending.error }
       this.safeDispatchEvent('end')
       this.dispatchEvent(new StreamCloseEvent(this.ending.local, this.ending.error))
     }

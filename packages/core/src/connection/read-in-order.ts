@@ -1,11 +1,17 @@
-import type { MessageStream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
+import type { MessageStream, StreamMessageEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** Bytes a reader may hold before it asks the stream to stop the remote. */
 const READER_HIGH_WATER = 1024 * 1024
 
 export interface ReaderHooks {
-  /** How the stream ended, if it already told its end before this reader started. */
+  /**
+   * How the stream's readable side ended, once nothing is left to hand out:
+   * `{}` for the remote's clean end, `{ error }` for a failure, undefined while
+   * bytes may still come. Asked whenever the reader has nothing queued, so a
+   * stream given bytes back after telling its end (an `unshift()` by a
+   * protocol negotiation that read ahead) is read to those bytes first.
+   */
   ended: () => { error?: Error } | undefined
   /** The reader holds more than it wants (`true`) or has caught up (`false`). */
   backlog: (full: boolean) => void
@@ -13,16 +19,14 @@ export interface ReaderHooks {
 
 /**
  * Async iteration over a stream's `message` events that yields every chunk
- * received, in order, and only then ends (the remote closed its writable end)
- * or throws (the stream closed with an error). The upstream iterator ends its
- * queue with the error, which drops chunks not yet pulled, and ends on the
+ * received, in order, and only then ends or throws. The upstream iterator ends
+ * its queue with the error, which drops chunks not yet pulled, and ends on the
  * remote's half-close while paused bytes still wait.
  */
 export async function * readInOrder (stream: MessageStream, hooks: ReaderHooks): AsyncGenerator<Uint8Array | Uint8ArrayList> {
   const queue: Array<Uint8Array | Uint8ArrayList> = []
   let queued = 0
   let full = false
-  let end = hooks.ended()
   let wake: (() => void) | undefined
 
   const onMessage = (evt: StreamMessageEvent): void => {
@@ -36,19 +40,11 @@ export async function * readInOrder (stream: MessageStream, hooks: ReaderHooks):
 
     wake?.()
   }
-  // the first end told wins: a remote that finished writing is a clean end even if the stream errors later
-  const onRemoteCloseWrite = (): void => {
-    end ??= {}
-    wake?.()
-  }
-  const onClose = (evt: StreamCloseEvent): void => {
-    end ??= { error: evt.error }
-    wake?.()
-  }
+  const onEnd = (): void => { wake?.() }
 
   stream.addEventListener('message', onMessage)
-  stream.addEventListener('remoteCloseWrite', onRemoteCloseWrite)
-  stream.addEventListener('close', onClose)
+  stream.addEventListener('remoteCloseWrite', onEnd)
+  stream.addEventListener('close', onEnd)
 
   try {
     while (true) {
@@ -63,18 +59,23 @@ export async function * readInOrder (stream: MessageStream, hooks: ReaderHooks):
         }
 
         yield next
-      } else if (end != null) {
+        continue
+      }
+
+      const end = hooks.ended()
+
+      if (end != null) {
         if (end.error != null) throw end.error
         return
-      } else {
-        await new Promise<void>(resolve => { wake = resolve })
-        wake = undefined
       }
+
+      await new Promise<void>(resolve => { wake = resolve })
+      wake = undefined
     }
   } finally {
     stream.removeEventListener('message', onMessage)
-    stream.removeEventListener('remoteCloseWrite', onRemoteCloseWrite)
-    stream.removeEventListener('close', onClose)
+    stream.removeEventListener('remoteCloseWrite', onEnd)
+    stream.removeEventListener('close', onEnd)
 
     if (full) hooks.backlog(false)
   }

@@ -13,6 +13,7 @@ import { EncryptionFailedError } from '../errors.js'
 import { FirstFailure } from './first-failure.js'
 import { InboundAdmission } from './inbound-admission.js'
 import { negotiate } from './negotiate.js'
+import { progressReporter } from './progress.js'
 import { stageError } from './stage-errors.js'
 import { deadlineSignal } from '@uplink/deadline'
 import { inboundSide, outboundSide } from './upgrade-side.js'
@@ -22,9 +23,10 @@ import type { EncrypterModule, MuxerModule, UplinkComponents } from '../componen
 import type { UpgradeStage } from '../errors.js'
 import type { InboundUpgradeLimits } from './inbound-admission.js'
 import type { NegotiationRole } from './negotiate.js'
+import type { ReportProgress } from './progress.js'
 import type { UpgradeSide } from './upgrade-side.js'
 import type {
-  ClearableSignal, ComponentLogger, ConnectionEncrypter, Logger, MessageStream,
+  ClearableSignal, ComponentLogger, ConnectionEncrypter, Libp2pEvents, Logger, MessageStream,
   MultiaddrConnection, PeerId, PrivateKey, StreamHandler, StreamHandlerOptions, StreamMuxerFactory, Upgrader,
   UpgraderOptions, UpgraderWithoutEncryptionOptions
 } from '@libp2p/interface'
@@ -134,7 +136,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     const logger = init.logger ?? defaultLogger()
     this.log = logger.forComponent('uplink:upgrader')
     this.peerId = peerIdFromPrivateKey(init.privateKey)
-    this.components = { privateKey: init.privateKey, peerId: this.peerId, logger, upgrader: this }
+    this.components = { privateKey: init.privateKey, peerId: this.peerId, logger, upgrader: this, events: new TypedEventEmitter<Libp2pEvents>() }
     this.handlers = init.streamHandlers ?? new StreamHandlerRegistry()
     this.upgradeTimeout = init.upgradeTimeout ?? DEFAULT_UPGRADE_TIMEOUT
     this.protocolNegotiationTimeout = init.protocolNegotiationTimeout ?? DEFAULT_PROTOCOL_NEGOTIATION_TIMEOUT
@@ -232,6 +234,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     const closeOnAbort = (): void => { maConn.abort(asError(signal.reason)) }
     signal.addEventListener('abort', closeOnAbort, { once: true })
     let stage: UpgradeStage = 'negotiate-crypto'
+    const report = progressReporter(opts.onProgress, this.log)
 
     try {
       this.log('upgrading %s connection %a as the %s', side.direction, maConn.remoteAddr, side.role === 'propose' ? 'proposer' : 'answerer')
@@ -239,7 +242,8 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
 
       const upgraded = 'skipEncryption' in opts && opts.skipEncryption
         ? { secured: maConn, remotePeer: opts.remotePeer, encryption: 'native' }
-        : await this.encrypt(maConn, side, signal, (next) => { stage = next })
+        : await this.encrypt(maConn, side, signal, (next) => { stage = next }, report)
+      report('upgrader:secured', { encryption: upgraded.encryption, remotePeer: upgraded.remotePeer, encryptionDetails: upgraded.encryptionDetails })
 
       if (upgraded.secured !== maConn) {
         failure.watch(upgraded.secured)
@@ -247,9 +251,13 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
 
       stage = 'verify-peer'
       verifyRemotePeer(side.expected, upgraded.remotePeer, this.peerId)
+      report('upgrader:peer-verified', { expected: side.expected, actual: upgraded.remotePeer })
 
       stage = 'negotiate-muxer'
+      report(side.direction === 'outbound' ? 'upgrader:multiplex-outbound-connection' : 'upgrader:multiplex-inbound-connection')
+      const by = opts.muxerFactory != null ? 'transport' : upgraded.muxerFactory != null ? 'encrypter' : 'multistream-select'
       const muxerFactory = opts.muxerFactory ?? upgraded.muxerFactory ?? await this.negotiateMuxer(upgraded.secured, side.role, signal)
+      report('upgrader:muxer-negotiated', { protocols: [...this.muxers.keys()], role: side.role, protocol: muxerFactory?.protocol, by })
 
       return this.createConnection(maConn, side, upgraded, muxerFactory, failure, opts)
     } catch (err: unknown) {
@@ -268,9 +276,12 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
    * needs a responder), but the expected peer is checked in either: who
    * dialed decides what is verified.
    */
-  private async encrypt (maConn: MultiaddrConnection, side: UpgradeSide, signal: AbortSignal, enter: (stage: UpgradeStage) => void): Promise<Upgraded> {
+  private async encrypt (maConn: MultiaddrConnection, side: UpgradeSide, signal: AbortSignal, enter: (stage: UpgradeStage) => void, report: ReportProgress): Promise<Upgraded> {
     enter('negotiate-crypto')
-    const encryption = await negotiate(maConn, side.role, [...this.encrypters.keys()], { signal })
+    report(side.direction === 'outbound' ? 'upgrader:encrypt-outbound-connection' : 'upgrader:encrypt-inbound-connection')
+    const protocols = [...this.encrypters.keys()]
+    const encryption = await negotiate(maConn, side.role, protocols, { signal })
+    report('upgrader:crypto-negotiated', { protocols, role: side.role, protocol: encryption, by: 'multistream-select' })
     const encrypter = this.encrypters.get(encryption)
 
     if (encrypter == null) {
