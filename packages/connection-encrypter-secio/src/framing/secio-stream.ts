@@ -82,12 +82,20 @@ export class SecioStream extends AbstractMessageStream {
       return
     }
 
+    const { frames, error } = this.decoder.push(data)
+
     try {
-      for (const frame of this.decoder.push(data)) {
+      for (const frame of frames) {
         this.onData(this.opener.open(frame))
       }
     } catch (err: any) {
       this.abort(err)
+      return
+    }
+
+    if (error != null) {
+      // only after the good frames cut from the same read were delivered
+      this.abort(error)
     }
   }
 
