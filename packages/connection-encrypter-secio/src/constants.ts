@@ -36,3 +36,9 @@ export const MAX_RSA_BITS = 8192
 
 /** Milliseconds a whole handshake may take (go-libp2p-secio's `HandshakeTimeout`), on top of the caller's signal. */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000
+
+/**
+ * Frames remembered per connection to refuse a replay: a frame whose MAC
+ * equals one of the last this many (non-trivial) frames is a replay.
+ */
+export const REPLAY_WINDOW = 128

@@ -75,6 +75,19 @@ export class MacMismatchError extends Error {
   }
 }
 
+/**
+ * An authentic frame repeats one of the recent frames: put on the wire again by
+ * someone in the middle. Refused before it is decrypted.
+ */
+export class ReplayedFrameError extends Error {
+  static override name = 'ReplayedFrameError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'ReplayedFrameError'
+  }
+}
+
 /** A frame's length prefix is over the limit or shorter than a MAC. */
 export class InvalidFrameLengthError extends Error {
   static override name = 'InvalidFrameLengthError'

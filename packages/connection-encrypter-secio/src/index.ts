@@ -93,6 +93,6 @@ export function secio (init: SecioInit = {}): (components: SecioComponents) => C
   return (components) => new Secio(components, init)
 }
 
-export { PROTOCOL, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_SEND_CHUNK, DEFAULT_LEADING_ZERO_WAIT, DEFAULT_HANDSHAKE_TIMEOUT, MAX_HANDSHAKE_MESSAGE_LENGTH, MIN_RSA_BITS, MAX_RSA_BITS, NONCE_LENGTH } from './constants.js'
+export { PROTOCOL, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_SEND_CHUNK, DEFAULT_LEADING_ZERO_WAIT, DEFAULT_HANDSHAKE_TIMEOUT, MAX_HANDSHAKE_MESSAGE_LENGTH, MIN_RSA_BITS, MAX_RSA_BITS, NONCE_LENGTH, REPLAY_WINDOW } from './constants.js'
 export * from './errors.js'
 export type { CipherName, ExchangeName, HashName } from './handshake/algorithms.js'
