@@ -42,3 +42,10 @@ export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000
  * equals one of the last this many (non-trivial) frames is a replay.
  */
 export const REPLAY_WINDOW = 128
+
+/**
+ * Bytes an async-iterating reader of a secured connection may fall behind
+ * before the raw connection is paused (it resumes at half of this). On top of
+ * it, at most the frame in progress and one raw read arrive after the pause.
+ */
+export const READER_HIGH_WATER = 1024 * 1024
