@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { expect } from 'chai'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { DEFAULT_MAX_FRAME_LENGTH } from '../src/constants.js'
-import { againstFake, closed, drain, receive, within } from './fixtures/hostile-peer.js'
+import { againstFake, closed, drain, receive, rejectionOf, within } from './fixtures/hostile-peer.js'
 import { encrypter, handshake, peer } from './fixtures/peers.js'
 import type { Handshaken } from './fixtures/peers.js'
 import type { MessageStream, StreamCloseEvent } from '@libp2p/interface'
@@ -186,6 +186,48 @@ describe('secio stream lifecycle', function () {
       }
       await iterator.return?.(undefined)
       expect(Buffer.from(Buffer.concat(chunks)).equals(data)).to.equal(true)
+    })
+  })
+
+  describe('close() and abort() share one outcome', () => {
+    // Regression: a second close() returned at once, while the first was still flushing.
+    it('a second close() settles only when the first has finished and the raw connection is closed', async () => {
+      const { dialer, listener, raw } = await pair()
+      listener.connection.pause()
+      flood(dialer.connection, randomBytes(8 * MiB))
+
+      let firstDone = false
+      const first = dialer.connection.close().then(() => { firstDone = true })
+      const second = dialer.connection.close()
+      await sleep(100)
+      listener.connection.resume()
+      drain(listener.connection).catch(() => {})
+
+      await within(10_000, second)
+      expect(firstDone, 'the first close() had finished').to.equal(true)
+      expect(raw[0].status).to.not.equal('open')
+      await first
+    })
+
+    it('abort() during close(): every pending close() rejects with the abort\'s error', async () => {
+      const { dialer, listener } = await pair()
+      listener.connection.pause()
+      flood(dialer.connection, randomBytes(8 * MiB))
+
+      const closes = [dialer.connection.close(), dialer.connection.close()]
+      await sleep(50)
+      const reason = new Error('giving up')
+      reason.name = 'GivingUpError'
+      dialer.connection.abort(reason)
+
+      for (const closing of closes) expect(await rejectionOf(closing)).to.equal(reason)
+      expect(dialer.connection.status).to.equal('aborted')
+    })
+
+    it('close() after the stream has closed resolves at once', async () => {
+      const { dialer } = await pair()
+      await dialer.connection.close()
+      await within(1_000, dialer.connection.close())
     })
   })
 

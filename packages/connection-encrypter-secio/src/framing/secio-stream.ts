@@ -1,10 +1,10 @@
 import { StreamAbortEvent, StreamResetError, StreamResetEvent } from '@libp2p/interface'
 import { AbstractMessageStream, UnexpectedEOFError } from '@libp2p/utils'
-import { pEvent } from 'p-event'
 import { READER_HIGH_WATER } from '../constants.js'
 import { FrameDecoder } from './frame-decoder.js'
 import { InflowGate } from './inflow-gate.js'
 import { readInOrder } from './read-in-order.js'
+import { whenWritten } from './when-written.js'
 import type { FrameOpener, FrameSealer } from './frame-cipher.js'
 import type { AbortOptions, MessageStream, StreamCloseEvent } from '@libp2p/interface'
 import type { SendResult } from '@libp2p/utils'
@@ -43,6 +43,7 @@ export class SecioStream extends AbstractMessageStream {
   private readonly opener: FrameOpener
   private readonly decoder: FrameDecoder
   private readonly inflow: InflowGate
+  private closing?: Promise<void>
   /** Why the stream ended, once it has; what a reader gets after the last byte. */
   private endError?: Error
 
@@ -193,8 +194,19 @@ export class SecioStream extends AbstractMessageStream {
     this.inflow.release(PAUSED)
   }
 
-  /** Flushes what is still queued (sealed in order), then closes the raw connection. */
+  /**
+   * Flushes what is still queued (sealed in order), then closes the raw
+   * connection. Every call made while a close is under way gets that close's
+   * outcome; the first call's signal bounds it, and if it fails (or the
+   * stream is aborted meanwhile) the stream is aborted and every caller gets
+   * the error. On a stream that has already ended, close() resolves at once.
+   */
   async close (options?: AbortOptions): Promise<void> {
+    this.closing ??= this.closeGracefully(options)
+    return this.closing
+  }
+
+  private async closeGracefully (options?: AbortOptions): Promise<void> {
     if (this.status !== 'open') {
       return
     }
@@ -202,10 +214,21 @@ export class SecioStream extends AbstractMessageStream {
     this.status = 'closing'
     this.writeStatus = 'closing'
 
-    if (this.sendingData || this.writeBuffer.byteLength > 0) {
-      await pEvent(this, 'idle', { ...options, rejectionEvents: ['close'] })
+    try {
+      await whenWritten(this, () => this.sendingData || this.writeBuffer.byteLength > 0, options?.signal)
+      await this.raw.close(options)
+    } catch (err: any) {
+      this.abort(err)
+      throw this.endError ?? err
     }
 
-    await this.raw.close(options)
+    if (this.status === 'closing') {
+      // the raw stream closed without an event reaching us
+      this.onTransportClosed()
+    }
+
+    if (this.endError != null) {
+      throw this.endError
+    }
   }
 }
