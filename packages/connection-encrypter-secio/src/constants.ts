@@ -26,7 +26,8 @@ export const MAX_HANDSHAKE_MESSAGE_LENGTH = 64 * 1024
 
 /**
  * Milliseconds the side that loses the order waits for the peer's nonce frame
- * when the ECDH secret starts with a zero byte (see `handshake/secret.ts`).
+ * to start when the ECDH secret starts with a zero byte (see
+ * `handshake/confirm.ts`).
  */
 export const DEFAULT_LEADING_ZERO_WAIT = 1_000
 
@@ -39,7 +40,8 @@ export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000
 
 /**
  * Frames remembered per connection to refuse a replay: a frame whose MAC
- * equals one of the last this many (non-trivial) frames is a replay.
+ * equals one of the last this many frames (of 8 bytes of ciphertext or more)
+ * is a replay. 2.5 KiB per connection.
  */
 export const REPLAY_WINDOW = 128
 
