@@ -41,7 +41,7 @@ export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000
 /**
  * Frames remembered per connection to refuse a replay: a frame whose MAC
  * equals one of the last this many frames (of 8 bytes of ciphertext or more)
- * is a replay. 2.5 KiB per connection.
+ * is a replay. 1.75 KiB per connection.
  */
 export const REPLAY_WINDOW = 128
 

@@ -13,7 +13,7 @@ import { MIN_GUARDED_CIPHERTEXT, ReplayGuard } from '../src/framing/replay-guard
 function modelAnswers (window: number, macs: Uint8Array[]): boolean[] {
   const recent: string[] = []
   return macs.map(mac => {
-    const key = Buffer.from(mac.subarray(0, 16)).toString('hex')
+    const key = Buffer.from(mac.subarray(0, 8)).toString('hex')
     if (recent.includes(key)) return false
     recent.push(key)
     if (recent.length > window) recent.shift()
@@ -21,7 +21,7 @@ function modelAnswers (window: number, macs: Uint8Array[]): boolean[] {
   })
 }
 
-/** Random MACs drawn from a small pool, so repeats at every distance happen often; some share their first word. */
+/** Random MACs drawn from a small pool, so repeats at every distance happen often; some share their first word (one index home). */
 function macStream (length: number, pool: number): Uint8Array[] {
   const macs = Array.from({ length: pool }, () => randomBytes(32))
   for (let i = 1; i < pool; i += 7) macs[i]?.set(macs[i - 1]?.subarray(0, 4) ?? [], 0)
@@ -40,7 +40,7 @@ describe('secio replay guard', () => {
   }
 
   it('refuses a window it cannot index', () => {
-    for (const window of [0, -1, 1.5, 0xffff]) {
+    for (const window of [0, -1, 1.5, 0x8000]) {
       expect(() => new ReplayGuard(window)).to.throw(RangeError)
     }
   })
