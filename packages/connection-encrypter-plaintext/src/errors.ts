@@ -1,6 +1,3 @@
-import { UnexpectedPeerError as InterfaceUnexpectedPeerError } from '@libp2p/interface'
-import type { PeerId } from '@libp2p/interface'
-
 /**
  * The remote peer announced (or began to announce) an Exchange message larger
  * than `MAX_EXCHANGE_SIZE`. Raised while the length prefix is still
@@ -34,22 +31,4 @@ export function withCause <E extends Error> (err: E, cause: unknown): E {
   }
 
   return err
-}
-
-/**
- * The remote peer is not the one the caller expected (`options.remotePeer`).
- *
- * Still an `UnexpectedPeerError` from `@libp2p/interface` (same class chain,
- * same `name`), but it also carries both PeerIds as `expected` and `actual`,
- * so an upgrader can report them without parsing the message.
- */
-export class UnexpectedPeerError extends InterfaceUnexpectedPeerError {
-  readonly expected: PeerId
-  readonly actual: PeerId
-
-  constructor (expected: PeerId, actual: PeerId) {
-    super(`Expected remote peer ${expected.toString()} but it presented ${actual.toString()}`)
-    this.expected = expected
-    this.actual = actual
-  }
 }

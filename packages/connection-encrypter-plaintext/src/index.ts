@@ -39,7 +39,7 @@ import type { ComponentLogger, ConnectionEncrypter, PrivateKey } from '@libp2p/i
 export { PROTOCOL } from './plaintext.js'
 export { MAX_EXCHANGE_SIZE } from './exchange.js'
 export type { ExchangeEncoding } from './exchange.js'
-export { ExchangeTooLargeError, UnexpectedPeerError } from './errors.js'
+export { ExchangeTooLargeError } from './errors.js'
 
 export interface PlaintextComponents {
   privateKey: PrivateKey

@@ -1,6 +1,6 @@
-import { AbortError, InvalidCryptoExchangeError, TimeoutError, UnexpectedPeerError as InterfaceUnexpectedPeerError, serviceCapabilities } from '@libp2p/interface'
+import { AbortError, InvalidCryptoExchangeError, TimeoutError, UnexpectedPeerError, serviceCapabilities } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { UnexpectedPeerError, withCause } from './errors.js'
+import { withCause } from './errors.js'
 import { MAX_EXCHANGE_SIZE, decodeExchange, decodeLengthPrefix, encodeExchange } from './exchange.js'
 import type { DecodedExchange } from './exchange.js'
 import type { PlaintextComponents, PlaintextInit } from './index.js'
@@ -76,7 +76,11 @@ export class Plaintext implements ConnectionEncrypter {
       }
 
       if (expectedPeer != null && !remote.peerId.equals(expectedPeer)) {
-        throw new UnexpectedPeerError(expectedPeer, remote.peerId)
+        // the one class every package throws, with both ids for the upgrader to report
+        throw Object.assign(new UnexpectedPeerError(`Expected remote peer ${expectedPeer.toString()} but it presented ${remote.peerId.toString()}`), {
+          expected: expectedPeer,
+          actual: remote.peerId
+        })
       }
 
       this.log('%s plaintext exchange with %p complete', direction, remote.peerId)
@@ -115,7 +119,7 @@ function toHandshakeError (err: unknown, signal?: AbortSignal): Error {
     return withCause(new AbortError('The plaintext exchange was aborted'), reason)
   }
 
-  if (err instanceof InvalidCryptoExchangeError || err instanceof InterfaceUnexpectedPeerError) {
+  if (err instanceof InvalidCryptoExchangeError || err instanceof UnexpectedPeerError) {
     return err
   }
 

@@ -98,10 +98,17 @@ describe('plaintext', function () {
       expect(err.message).to.include(expected.toString())
       expect(err.message).to.include(actual.toString())
       expect(err).to.be.instanceOf(InterfaceUnexpectedPeerError)
+      // the one class from @libp2p/interface, not a package-private subclass
+      expect(Object.getPrototypeOf(err)).to.equal(InterfaceUnexpectedPeerError.prototype)
       expect((err as any).expected.equals(expected)).to.equal(true)
       expect((err as any).actual.equals(actual)).to.equal(true)
       expect(outbound.status).to.equal('aborted')
     })
+  })
+
+  it('exports no UnexpectedPeerError class of its own (@libp2p/interface has the one every package throws)', async () => {
+    const exports: Record<string, unknown> = await import('../src/index.js')
+    expect(exports).to.not.have.property('UnexpectedPeerError')
   })
 
   describe('invalid exchanges', () => {

@@ -26,7 +26,8 @@ export const MAX_HANDSHAKE_MESSAGE_LENGTH = 64 * 1024
 
 /**
  * Milliseconds the side that loses the order waits for the peer's nonce frame
- * when the ECDH secret starts with a zero byte (see `handshake/secret.ts`).
+ * to start when the ECDH secret starts with a zero byte (see
+ * `handshake/confirm.ts`).
  */
 export const DEFAULT_LEADING_ZERO_WAIT = 1_000
 
@@ -36,3 +37,17 @@ export const MAX_RSA_BITS = 8192
 
 /** Milliseconds a whole handshake may take (go-libp2p-secio's `HandshakeTimeout`), on top of the caller's signal. */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000
+
+/**
+ * Frames remembered per connection to refuse a replay: a frame whose MAC
+ * equals one of the last this many frames (of 8 bytes of ciphertext or more)
+ * is a replay. 1.75 KiB per connection.
+ */
+export const REPLAY_WINDOW = 128
+
+/**
+ * Bytes an async-iterating reader of a secured connection may fall behind
+ * before the raw connection is paused (it resumes at half of this). On top of
+ * it, at most the frame in progress and one raw read arrive after the pause.
+ */
+export const READER_HIGH_WATER = 1024 * 1024

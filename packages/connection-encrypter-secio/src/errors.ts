@@ -1,9 +1,8 @@
-import { UnexpectedPeerError as InterfaceUnexpectedPeerError } from '@libp2p/interface'
-import type { PeerId } from '@libp2p/interface'
-
 /**
  * Every SECIO failure has its own `name`, so callers match on `err.name` and
- * never on the message. The original error, if any, is kept as `cause`.
+ * never on the message. The original error, if any, is kept as `cause`. A
+ * wrong peer is `@libp2p/interface`'s `UnexpectedPeerError` (one class across
+ * every package) with `expected` and `actual` attached.
  */
 
 /** The peer's Propose could not be decoded or carries something unusable (key type, key size, nonce). */
@@ -76,6 +75,19 @@ export class MacMismatchError extends Error {
   }
 }
 
+/**
+ * An authentic frame repeats one of the recent frames: put on the wire again by
+ * someone in the middle. Refused before it is decrypted.
+ */
+export class ReplayedFrameError extends Error {
+  static override name = 'ReplayedFrameError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'ReplayedFrameError'
+  }
+}
+
 /** A frame's length prefix is over the limit or shorter than a MAC. */
 export class InvalidFrameLengthError extends Error {
   static override name = 'InvalidFrameLengthError'
@@ -93,17 +105,5 @@ export class UnsupportedIdentityError extends Error {
   constructor (message: string, options?: ErrorOptions) {
     super(message, options)
     this.name = 'UnsupportedIdentityError'
-  }
-}
-
-/** The peer proved it owns another key than the expected PeerId's. Raised before our Exchange is sent. */
-export class UnexpectedPeerError extends InterfaceUnexpectedPeerError {
-  readonly expected: PeerId
-  readonly actual: PeerId
-
-  constructor (expected: PeerId, actual: PeerId) {
-    super(`expected peer ${expected.toString()} but the remote's SECIO key is ${actual.toString()}`)
-    this.expected = expected
-    this.actual = actual
   }
 }

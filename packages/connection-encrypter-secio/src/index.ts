@@ -68,8 +68,9 @@ export interface SecioInit {
 
   /**
    * Milliseconds the side that lost the order waits for the peer's nonce
-   * frame when the ECDH secret starts with a zero byte, to learn whether the
-   * peer is go-libp2p (which drops those zeros).
+   * frame to start when the ECDH secret starts with a zero byte, to learn
+   * whether the peer is go-libp2p (which drops those zeros). A frame that has
+   * started is read whole.
    *
    * @default DEFAULT_LEADING_ZERO_WAIT (1 000)
    */
@@ -77,6 +78,8 @@ export interface SecioInit {
 
   /**
    * Milliseconds the whole handshake may take, on top of the caller's signal.
+   * When it runs out the handshake rejects with a `DeadlineExceededError`
+   * (a `TimeoutError`); its timer is cleared when the handshake ends.
    *
    * @default DEFAULT_HANDSHAKE_TIMEOUT (30 000)
    */
@@ -95,7 +98,7 @@ export function secio (init: SecioInit = {}): (components: SecioComponents) => C
   return (components) => new Secio(components, init)
 }
 
-export { PROTOCOL, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_SEND_CHUNK, DEFAULT_LEADING_ZERO_WAIT, DEFAULT_HANDSHAKE_TIMEOUT, MAX_HANDSHAKE_MESSAGE_LENGTH, MIN_RSA_BITS, MAX_RSA_BITS, NONCE_LENGTH } from './constants.js'
+export { PROTOCOL, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_SEND_CHUNK, DEFAULT_LEADING_ZERO_WAIT, DEFAULT_HANDSHAKE_TIMEOUT, MAX_HANDSHAKE_MESSAGE_LENGTH, MIN_RSA_BITS, MAX_RSA_BITS, NONCE_LENGTH, READER_HIGH_WATER, REPLAY_WINDOW } from './constants.js'
 export * from './errors.js'
 export type { CipherName, ExchangeName, HashName } from './handshake/algorithms.js'
 export { isSecioEncryptionDetails } from './encryption-details.js'

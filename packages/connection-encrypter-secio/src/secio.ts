@@ -1,4 +1,5 @@
 import { serviceCapabilities } from '@libp2p/interface'
+import { deadlineSignal } from '@uplink/deadline'
 import {
   DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_LEADING_ZERO_WAIT, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_SEND_CHUNK, PROTOCOL
 } from './constants.js'
@@ -51,10 +52,13 @@ export class Secio implements ConnectionEncrypter<Suite> {
     return this.secure(connection, options)
   }
 
-  /** SECIO is symmetric: both directions run the same handshake; a failure closes the connection. */
+  /**
+   * SECIO is symmetric: both directions run the same handshake; a failure
+   * closes the connection. The handshake's deadline is cleared however it
+   * ends, so a finished handshake leaves no timer or listener behind.
+   */
   private async secure (connection: MessageStream, options: SecureConnectionOptions = {}): Promise<SecuredConnection<Suite>> {
-    const deadline = AbortSignal.timeout(this.handshakeTimeout)
-    const signal = options.signal == null ? deadline : AbortSignal.any([options.signal, deadline])
+    const signal = deadlineSignal(options.signal, this.handshakeTimeout, 'the SECIO handshake')
 
     try {
       const result = await performHandshake(connection, {
@@ -74,6 +78,8 @@ export class Secio implements ConnectionEncrypter<Suite> {
       this.log.error('secio handshake failed - %e', err)
       connection.abort(err)
       throw err
+    } finally {
+      signal.clear()
     }
   }
 }

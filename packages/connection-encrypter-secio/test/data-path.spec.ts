@@ -11,11 +11,11 @@ import { Uint8ArrayList } from 'uint8arraylist'
 import { DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_SEND_CHUNK } from '../src/constants.js'
 import { FrameOpener, FrameSealer } from '../src/framing/frame-cipher.js'
 import { FrameDecoder } from '../src/framing/frame-decoder.js'
-import { FakePeer, closed, drain, prefix, receive, recordWrites, relay, splitFrames, within } from './fixtures/hostile-peer.js'
+import { FakePeer, againstFake, closed, drain, prefix, receive, recordWrites, relay, splitFrames, within } from './fixtures/hostile-peer.js'
 import { encrypter, handshake, peer, transfer } from './fixtures/peers.js'
 import type { Handshaken } from './fixtures/peers.js'
 import type { SecioInit } from '../src/index.js'
-import type { MessageStream, MultiaddrConnection, SecuredConnection } from '@libp2p/interface'
+import type { MessageStream, MultiaddrConnection } from '@libp2p/interface'
 
 const MAC = 32
 
@@ -33,27 +33,6 @@ async function sendAll (stream: MessageStream, ...chunks: Uint8Array[]): Promise
   for (const chunk of chunks) {
     if (!stream.send(chunk)) await stream.onDrain()
   }
-}
-
-interface AgainstFake {
-  fake: FakePeer
-  /** The Uplink listener's secured connection. */
-  secured: SecuredConnection<any>
-  /** The Uplink side's raw connection. */
-  raw: MultiaddrConnection
-  fakeRaw: MultiaddrConnection
-}
-
-/** A real Uplink listener against a fake dialer that completed an honest handshake and can now write any frame. */
-async function againstFake (init: SecioInit = {}): Promise<AgainstFake> {
-  const [uplink, fakeIdentity] = await Promise.all([peer(), peer()])
-  const [fakeRaw, raw] = multiaddrConnectionPair()
-  const fake = new FakePeer(fakeRaw, { privateKey: fakeIdentity.privateKey })
-  const [secured] = await Promise.all([
-    encrypter(uplink, init).secureInbound(raw, { signal: AbortSignal.timeout(5_000) }),
-    fake.completeHandshake()
-  ])
-  return { fake, secured, raw, fakeRaw }
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -136,7 +115,7 @@ describe('secio data path', function () {
       const frames: Uint8Array[] = []
       let offset = 0
       for (const size of pieces) {
-        frames.push(...decoder.push(wire.subarray(offset, offset + size)).map(f => f.slice()))
+        frames.push(...decoder.push(wire.subarray(offset, offset + size)).frames.map(f => f.slice()))
         offset += size
       }
       expect(offset).to.equal(wire.byteLength)
@@ -172,9 +151,24 @@ describe('secio data path', function () {
       for (const length of [DEFAULT_MAX_FRAME_LENGTH + 1, 0x80000000, 0xffffffff, MAC - 1, 0]) {
         const decoder = new FrameDecoder({ min: MAC, max: DEFAULT_MAX_FRAME_LENGTH })
         const bytes = prefix(length)
-        for (let i = 0; i < 3; i++) expect(decoder.push(bytes.subarray(i, i + 1))).to.deep.equal([])
-        expect(() => decoder.push(bytes.subarray(3))).to.throw().with.property('name', 'InvalidFrameLengthError')
+        for (let i = 0; i < 3; i++) expect(decoder.push(bytes.subarray(i, i + 1))).to.deep.equal({ frames: [] })
+        expect(decoder.push(bytes.subarray(3)).error?.name).to.equal('InvalidFrameLengthError')
       }
+    })
+
+    // Regression: push() threw from inside its loop, so the frames it had already cut from the same read were lost.
+    it('FrameDecoder hands out every frame cut before a bad length in the same read, then the error, and nothing after', () => {
+      const { wire, plaintexts } = sealedStream([5, 0, 3000])
+      const decoder = new FrameDecoder({ min: MAC, max: DEFAULT_MAX_FRAME_LENGTH })
+      const after = sealedStream([7]).wire
+      const { frames, error } = decoder.push(Buffer.concat([wire, prefix(MAC - 1), randomBytes(40), after]))
+
+      expect(frames.map(frame => frame.byteLength)).to.deep.equal(plaintexts.map(p => p.byteLength + MAC))
+      expect(error?.name).to.equal('InvalidFrameLengthError')
+      // the decoder is finished: later bytes give neither frames nor a different error
+      const later = decoder.push(after)
+      expect(later.frames).to.deep.equal([])
+      expect(later.error).to.equal(error)
     })
 
     it('FrameDecoder never buffers more than one frame plus the current read', () => {
@@ -415,23 +409,24 @@ describe('secio data path', function () {
         expect(await closed(raw)).to.not.equal('open')
       }
     })
-
-    it('a replayed frame passes the MAC (no sequence number: a known SECIO weakness) but is never delivered as the original plaintext', async () => {
-      const { fake, secured } = await againstFake()
-      const ended = drain(secured.connection)
-      const frame = fake.seal(text('pay 10;')).subarray().slice()
-      await fake.writeRaw(frame)
-      await fake.writeRaw(frame)
-      await sleep(50)
-      secured.connection.abort(new Error('done'))
-      const { data } = await ended
-      // the replay passes the MAC (a known SECIO weakness) but decrypts with the next keystream bytes
-      expect(str(data.subarray(0, 7))).to.equal('pay 10;')
-      expect(Buffer.from(data.subarray(7)).equals(Buffer.from('pay 10;'))).to.equal(false)
-    })
   })
 
   describe('hostile frame lengths', () => {
+    // Regression: the decoder threw before returning the frames it had cut, so 'one;two;' never reached the reader.
+    it('good frames and a bad length all in ONE read: the frames before it are delivered, then InvalidFrameLengthError', async () => {
+      const { fake, secured, raw } = await againstFake()
+      const received: string[] = []
+      secured.connection.addEventListener('message', evt => { received.push(str(evt.data.subarray())) })
+      const ended = drain(secured.connection)
+      await fake.writeRaw(fake.seal(text('one;')), fake.seal(text('two;')), prefix(10), randomBytes(10), fake.seal(text('after;')))
+
+      const { data, error } = await within(2_000, ended)
+      expect(error?.name).to.equal('InvalidFrameLengthError')
+      expect(str(data)).to.equal('one;two;')
+      expect(received.join('')).to.equal('one;two;')
+      expect(await closed(raw)).to.not.equal('open')
+    })
+
     it('a frame shorter than the MAC (L = 10): InvalidFrameLengthError, nothing after it delivered', async () => {
       const { fake, secured, raw } = await againstFake()
       const ended = drain(secured.connection)

@@ -6,6 +6,7 @@
  */
 import { createECDH, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { UnexpectedPeerError } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import { expect } from 'chai'
@@ -265,6 +266,8 @@ describe('secio handshake against hostile input', function () {
       }, { expect: carol.peerId, fakeKey: bob.privateKey })
 
       await expectRejected(outcome, 'UnexpectedPeerError')
+      // the one class from @libp2p/interface, not a package-private subclass
+      expect(Object.getPrototypeOf(outcome.err)).to.equal(UnexpectedPeerError.prototype)
       expect(outcome.err.message).to.include(carol.peerId.toString()).and.to.include(bob.peerId.toString())
       expect(outcome.err.expected.equals(carol.peerId)).to.equal(true)
       expect(outcome.err.actual.equals(bob.peerId)).to.equal(true)
@@ -272,6 +275,11 @@ describe('secio handshake against hostile input', function () {
       expect(() => Propose.decode(outcome.written[0] ?? new Uint8Array())).to.not.throw()
       // and the fake never receives a second message
       expect((await rejectionOf(outcome.fake.readMessage())).name).to.be.oneOf(['UnexpectedEOFError', 'StreamResetError'])
+    })
+
+    it('the package exports no UnexpectedPeerError class of its own (@libp2p/interface has the one every package throws)', async () => {
+      const exports: Record<string, unknown> = await import('../src/index.js')
+      expect(exports).to.not.have.property('UnexpectedPeerError')
     })
 
     it('rejects the wrong expected PeerId between two Uplink peers (dialer side)', async () => {

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { MacMismatchError } from '../errors.js'
+import { MacMismatchError, ReplayedFrameError } from '../errors.js'
 import { lengthPrefix } from '../handshake/framed-io.js'
+import { MIN_GUARDED_CIPHERTEXT, ReplayGuard } from './replay-guard.js'
 import type { CipherName, HashName } from '../handshake/algorithms.js'
 import type { DirectionKeys } from '../handshake/keys.js'
 import type { Cipher, Decipher } from 'node:crypto'
@@ -50,13 +51,15 @@ export class FrameSealer {
 }
 
 /**
- * The receiving half: checks the MAC in constant time before decrypting, so a
- * tampered frame never advances the keystream nor yields a byte.
+ * The receiving half: checks the MAC in constant time, then that the frame is
+ * not a replay of a recent one, before decrypting, so a tampered or replayed
+ * frame never advances the keystream nor yields a byte.
  */
 export class FrameOpener {
   private readonly decipher: Decipher
   private readonly hash: string
   private readonly macKey: Uint8Array
+  private readonly replays: ReplayGuard
   readonly macLength: number
 
   constructor (cipher: CipherName, hash: HashName, keys: DirectionKeys) {
@@ -64,6 +67,7 @@ export class FrameOpener {
     this.hash = HMAC_HASH[hash]
     this.macKey = keys.macKey
     this.macLength = MAC_LENGTH[hash]
+    this.replays = new ReplayGuard()
   }
 
   /** Whether the frame (payload after the length prefix) carries a valid MAC under these keys. */
@@ -82,6 +86,12 @@ export class FrameOpener {
       throw new MacMismatchError(`frame of ${frame.byteLength} bytes failed MAC verification`)
     }
 
-    return this.decipher.update(frame.subarray(0, frame.byteLength - this.macLength))
+    const split = frame.byteLength - this.macLength
+
+    if (split >= MIN_GUARDED_CIPHERTEXT && !this.replays.admit(frame.subarray(split))) {
+      throw new ReplayedFrameError(`frame of ${frame.byteLength} bytes repeats one of the last ${this.replays.window} frames`)
+    }
+
+    return this.decipher.update(frame.subarray(0, split))
   }
 }

@@ -1,9 +1,12 @@
+import { StreamAbortEvent, StreamResetError, StreamResetEvent } from '@libp2p/interface'
 import { AbstractMessageStream, UnexpectedEOFError } from '@libp2p/utils'
-import { pEvent } from 'p-event'
-import { drainThenFail } from './drain-then-fail.js'
+import { READER_HIGH_WATER } from '../constants.js'
 import { FrameDecoder } from './frame-decoder.js'
+import { InflowGate } from './inflow-gate.js'
+import { readInOrder } from './read-in-order.js'
+import { whenWritten } from './when-written.js'
 import type { FrameOpener, FrameSealer } from './frame-cipher.js'
-import type { AbortOptions, MessageStream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
+import type { AbortOptions, MessageStream, StreamCloseEvent } from '@libp2p/interface'
 import type { SendResult } from '@libp2p/utils'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -16,25 +19,41 @@ export interface SecioStreamInit {
   maxSendChunk: number
 }
 
+/** Why the raw connection is paused: the reader paused us, or decrypted bytes wait that nobody has taken. */
+const PAUSED = Symbol('paused')
+const UNREAD = Symbol('unread')
+
 /**
  * The secured connection: a v3 `MessageStream` over the raw one, one SECIO
- * frame per chunk each way. Backpressure passes through in both directions
- * (our pause pauses the raw stream, its drain is ours). A frame that fails its
- * MAC or length check aborts the stream with that named error, and nothing
- * after it is delivered.
+ * frame per chunk each way.
+ *
+ * Backpressure passes through both ways: our drain is the raw stream's, and
+ * the raw stream is paused whenever decrypted bytes wait for a reader (paused,
+ * not attached yet, or an iterator that fell behind), so what waits is bounded
+ * by one raw read plus one frame instead of growing.
+ *
+ * A frame that fails its length, MAC or replay check resets the peer at once;
+ * the frames decrypted before it still reach the reader, then the named
+ * error. The same holds when the raw connection fails under us; a remote reset
+ * keeps the raw connection's error as `cause`.
  */
 export class SecioStream extends AbstractMessageStream {
   private readonly raw: MessageStream
   private readonly sealer: FrameSealer
   private readonly opener: FrameOpener
   private readonly decoder: FrameDecoder
+  private readonly inflow: InflowGate
+  private closing?: Promise<void>
+  /** Why the stream ended, once it has; what a reader gets after the last byte. */
+  private endError?: Error
 
   constructor (raw: MessageStream, init: SecioStreamInit) {
     super({
       log: raw.log.newScope('secio'),
       direction: raw.direction,
       inactivityTimeout: raw.inactivityTimeout,
-      maxReadBufferLength: raw.maxReadBufferLength,
+      // what can arrive after the raw connection is paused: the frame in progress and the raw read that completes it
+      maxReadBufferLength: init.maxFrameLength + raw.maxReadBufferLength,
       // AbstractMessageStream hands sendData at most this much at a time
       maxMessageSize: init.maxSendChunk
     })
@@ -43,38 +62,20 @@ export class SecioStream extends AbstractMessageStream {
     this.sealer = init.sealer
     this.opener = init.opener
     this.decoder = new FrameDecoder({ min: init.opener.macLength, max: init.maxFrameLength })
+    this.inflow = new InflowGate(raw)
 
-    const onMessage = (evt: StreamMessageEvent): void => {
-      this.receive(evt.data)
-    }
-    const onClose = (evt: StreamCloseEvent): void => {
-      if (evt.error == null && this.decoder.pending > 0) {
-        // a clean end inside a frame is a truncated transfer, not the end of the data
-        this.abort(new UnexpectedEOFError(`the connection ended ${this.decoder.pending} bytes into a frame`))
-      } else if (evt.error == null) {
-        this.onTransportClosed()
-      } else if (evt.local === true) {
-        this.abort(evt.error)
-      } else {
-        this.onRemoteReset()
-      }
-    }
-
-    raw.addEventListener('message', onMessage)
-    raw.addEventListener('close', onClose)
+    raw.addEventListener('message', (evt) => { this.receive(evt.data) })
+    raw.addEventListener('close', (evt) => { this.onRawClose(evt) })
     raw.addEventListener('drain', () => { this.safeDispatchEvent('drain') })
-    raw.addEventListener('remoteCloseWrite', () => { this.onRemoteCloseWrite() })
+    raw.addEventListener('remoteCloseWrite', () => { this.onRawRemoteCloseWrite() })
+    this.addEventListener('close', (evt) => { this.endError ??= evt.error })
   }
 
   readonly [Symbol.toStringTag] = '@uplink/secio-stream'
 
-  /** Every chunk delivered before a failure reaches the reader, then the failure. */
+  /** Every chunk delivered before the end reaches the reader, in order, then the end or the error. */
   override [Symbol.asyncIterator] (): AsyncGenerator<Uint8Array | Uint8ArrayList> {
-    if (this.readStatus !== 'readable' && this.readStatus !== 'paused') {
-      return (async function * () {})()
-    }
-
-    return drainThenFail(this)
+    return readInOrder(this, { inflow: this.inflow, highWater: READER_HIGH_WATER, endError: () => this.endError })
   }
 
   private receive (data: Uint8Array | Uint8ArrayList): void {
@@ -82,13 +83,96 @@ export class SecioStream extends AbstractMessageStream {
       return
     }
 
-    try {
-      for (const frame of this.decoder.push(data)) {
-        this.onData(this.opener.open(frame))
+    const { frames, error } = this.decoder.push(data)
+
+    for (const frame of frames) {
+      let plaintext: Uint8Array
+
+      try {
+        plaintext = this.opener.open(frame)
+      } catch (err: any) {
+        this.fail(err, 'aborted')
+        return
       }
-    } catch (err: any) {
-      this.abort(err)
+
+      this.onData(plaintext)
     }
+
+    if (error != null) {
+      // only after the good frames cut from the same read were delivered
+      this.fail(error, 'aborted')
+      return
+    }
+
+    if (this.readBuffer.byteLength > 0) {
+      this.inflow.hold(UNREAD)
+    }
+  }
+
+  protected override dispatchReadBuffer (): void {
+    super.dispatchReadBuffer()
+
+    if (this.readBuffer.byteLength === 0) {
+      this.inflow.release(UNREAD)
+    }
+  }
+
+  private onRawClose (evt: StreamCloseEvent): void {
+    if (evt.error != null) {
+      // a reset by the peer, or a failure under us (e.g. a socket error): either way the first real reason stays reachable
+      const error = evt.local === true ? evt.error : Object.assign(new StreamResetError('the connection was reset by the remote'), { cause: evt.error })
+      this.fail(error, evt.local === true ? 'aborted' : 'reset')
+    } else if (this.decoder.pending > 0) {
+      // a clean end inside a frame is a truncated transfer, not the end of the data
+      this.fail(new UnexpectedEOFError(`the connection ended ${this.decoder.pending} bytes into a frame`), 'aborted')
+    } else {
+      this.onTransportClosed()
+    }
+  }
+
+  private onRawRemoteCloseWrite (): void {
+    if (this.decoder.pending > 0) {
+      this.fail(new UnexpectedEOFError(`the remote closed its end ${this.decoder.pending} bytes into a frame`), 'aborted')
+    } else {
+      this.onRemoteCloseWrite()
+    }
+  }
+
+  /**
+   * Ends both directions with `err`. Unlike `abort()`, bytes already
+   * decrypted stay readable: a paused or not yet attached reader gets them on
+   * `resume()` or when it attaches, and the `end` event (an iterator's throw)
+   * only after them. The raw connection is reset at once either way.
+   */
+  private fail (err: Error, status: 'aborted' | 'reset'): void {
+    if (this.status !== 'open' && this.status !== 'closing') {
+      return
+    }
+
+    this.log.error('%s - %e', status, err)
+    this.status = status
+    this.endError = err
+    this.writeStatus = 'closed'
+    this.remoteWriteStatus = 'closed'
+    this.remoteReadStatus = 'closed'
+    this.timeline.close = Date.now()
+
+    if (this.writeBuffer.byteLength > 0) {
+      this.writeBuffer.consume(this.writeBuffer.byteLength)
+      this.safeDispatchEvent('idle')
+    }
+
+    if (this.readBuffer.byteLength === 0) {
+      this.readStatus = 'closed'
+    }
+
+    this.maybeDispatchEnd()
+
+    if (this.raw.status === 'open' || this.raw.status === 'closing') {
+      this.raw.abort(err)
+    }
+
+    this.dispatchEvent(status === 'reset' ? new StreamResetEvent(err) : new StreamAbortEvent(err))
   }
 
   sendData (data: Uint8ArrayList): SendResult {
@@ -103,15 +187,26 @@ export class SecioStream extends AbstractMessageStream {
   }
 
   sendPause (): void {
-    this.raw.pause()
+    this.inflow.hold(PAUSED)
   }
 
   sendResume (): void {
-    this.raw.resume()
+    this.inflow.release(PAUSED)
   }
 
-  /** Flushes what is still queued (sealed in order), then closes the raw connection. */
+  /**
+   * Flushes what is still queued (sealed in order), then closes the raw
+   * connection. Every call made while a close is under way gets that close's
+   * outcome; the first call's signal bounds it, and if it fails (or the
+   * stream is aborted meanwhile) the stream is aborted and every caller gets
+   * the error. On a stream that has already ended, close() resolves at once.
+   */
   async close (options?: AbortOptions): Promise<void> {
+    this.closing ??= this.closeGracefully(options)
+    return this.closing
+  }
+
+  private async closeGracefully (options?: AbortOptions): Promise<void> {
     if (this.status !== 'open') {
       return
     }
@@ -119,10 +214,21 @@ export class SecioStream extends AbstractMessageStream {
     this.status = 'closing'
     this.writeStatus = 'closing'
 
-    if (this.sendingData || this.writeBuffer.byteLength > 0) {
-      await pEvent(this, 'idle', { ...options, rejectionEvents: ['close'] })
+    try {
+      await whenWritten(this, () => this.sendingData || this.writeBuffer.byteLength > 0, options?.signal)
+      await this.raw.close(options)
+    } catch (err: any) {
+      this.abort(err)
+      throw this.endError ?? err
     }
 
-    await this.raw.close(options)
+    if (this.status === 'closing') {
+      // the raw stream closed without an event reaching us
+      this.onTransportClosed()
+    }
+
+    if (this.endError != null) {
+      throw this.endError
+    }
   }
 }

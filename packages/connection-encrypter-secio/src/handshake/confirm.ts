@@ -1,3 +1,4 @@
+import { deadlineSignal, isDeadlineExceeded } from '@uplink/deadline'
 import { equals } from 'uint8arrays/equals'
 import { NONCE_LENGTH } from '../constants.js'
 import { MacMismatchError, NonceMismatchError } from '../errors.js'
@@ -5,7 +6,7 @@ import { FrameOpener, FrameSealer, macLength } from '../framing/frame-cipher.js'
 import { deriveSessionKeys } from './keys.js'
 import { secretWidths } from './secret.js'
 import type { Suite } from './algorithms.js'
-import type { FramedIo } from './framed-io.js'
+import type { FrameReadOptions, FramedIo } from './framed-io.js'
 import type { SessionKeys } from './keys.js'
 import type { AbortOptions } from '@libp2p/interface'
 
@@ -36,7 +37,9 @@ export interface ConfirmInit extends AbortOptions {
  * peer's frame first, see which width its MAC verifies under, and answer in
  * that width. Against another Uplink (which waits too) the side that lost the
  * order stops waiting after `leadingZeroWait` and uses full width; the winner
- * keeps waiting, so the two never disagree.
+ * keeps waiting, so the two never disagree. The wait only bounds how long the
+ * peer's frame takes to START (its 4-byte length): a frame that has started is
+ * read whole, so the next read never begins inside it.
  */
 export async function confirmKeys (io: FramedIo, init: ConfirmInit): Promise<Channel> {
   const widths = secretWidths(init.secret)
@@ -69,7 +72,7 @@ function channelFor (suite: Suite, keys: SessionKeys): Channel {
   }
 }
 
-async function readNonceFrame (io: FramedIo, frameLength: number, options: AbortOptions): Promise<Uint8Array> {
+async function readNonceFrame (io: FramedIo, frameLength: number, options: FrameReadOptions): Promise<Uint8Array> {
   try {
     return await io.read({ max: frameLength, min: frameLength }, options)
   } catch (err: any) {
@@ -81,26 +84,28 @@ async function readNonceFrame (io: FramedIo, frameLength: number, options: Abort
   }
 }
 
-/** Reads the nonce frame unless `ms` pass first; the caller's signal still ends everything. */
+/**
+ * Reads the nonce frame unless no header arrives within `ms`; the handshake's
+ * signal still ends everything. Only the header read is cut short: a frame
+ * whose length is in is read to its end, however long past `ms` that takes.
+ */
 async function readWithin (io: FramedIo, frameLength: number, ms: number, options: AbortOptions): Promise<Uint8Array | undefined> {
   if (!Number.isFinite(ms)) {
     return readNonceFrame(io, frameLength, options)
   }
 
-  const timer = new AbortController()
-  const timeout = setTimeout(() => { timer.abort() }, ms)
-  const signal = options.signal == null ? timer.signal : AbortSignal.any([options.signal, timer.signal])
+  const wait = deadlineSignal(options.signal, ms, 'the leading-zero wait')
 
   try {
-    return await readNonceFrame(io, frameLength, { signal })
+    return await readNonceFrame(io, frameLength, { signal: options.signal, headerSignal: wait })
   } catch (err) {
-    if (timer.signal.aborted && options.signal?.aborted !== true) {
+    if (isDeadlineExceeded(wait) && err === wait.reason) {
       return undefined
     }
 
     throw err
   } finally {
-    clearTimeout(timeout)
+    wait.clear()
   }
 }
 

@@ -3,13 +3,23 @@ import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidFrameLengthError } from '../errors.js'
 import type { AbortOptions, MessageStream } from '@libp2p/interface'
 
+export interface FrameReadOptions extends AbortOptions {
+  headerSignal?: AbortSignal
+}
+
 /** Handshake I/O in SECIO's framing: a uint32 big-endian length, then the payload. */
 export interface FramedIo {
   write(payload: Uint8Array | Uint8ArrayList, options: AbortOptions): Promise<void>
   /** Writes bytes that already carry their length prefix (a sealed frame). */
   writeFramed(frame: Uint8ArrayList, options: AbortOptions): Promise<void>
-  /** Reads one frame; a length outside `min..max` is refused before its body is read. */
-  read(limits: { min?: number, max: number }, options: AbortOptions): Promise<Uint8Array>
+  /**
+   * Reads one frame; a length outside `min..max` is refused before its body is
+   * read. `headerSignal` (which must also follow `options.signal`) may cut
+   * short only the wait for the 4-byte length: once it is in, the body is
+   * read under `options.signal` alone, so a wait never ends halfway through a
+   * frame. An aborted read keeps the bytes it got for the next one.
+   */
+  read(limits: { min?: number, max: number }, options: FrameReadOptions): Promise<Uint8Array>
   /** Ends handshake I/O; bytes already read past the last frame go back to the stream. */
   unwrap(): MessageStream
 }
@@ -33,7 +43,7 @@ export function framedIo (stream: MessageStream): FramedIo {
     },
 
     async read ({ min = 0, max }, options) {
-      const header = await bytes.read({ bytes: 4, signal: options.signal })
+      const header = await bytes.read({ bytes: 4, signal: options.headerSignal ?? options.signal })
       const length = header.getUint32(0)
 
       if (length > max || length < min) {

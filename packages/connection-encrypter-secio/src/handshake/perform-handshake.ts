@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { UnexpectedPeerError } from '@libp2p/interface'
 import { MAX_HANDSHAKE_MESSAGE_LENGTH, NONCE_LENGTH } from '../constants.js'
-import { UnexpectedPeerError } from '../errors.js'
 import { SecioStream } from '../framing/secio-stream.js'
 import { confirmKeys } from './confirm.js'
 import { createExchange, readExchange, verifyExchange } from './exchange.js'
@@ -50,7 +50,10 @@ export async function performHandshake (stream: MessageStream, init: HandshakeIn
   log.trace('read Propose from %p', remotePeer)
 
   if (init.expectedPeer != null && !init.expectedPeer.equals(remotePeer)) {
-    throw new UnexpectedPeerError(init.expectedPeer, remotePeer)
+    throw Object.assign(new UnexpectedPeerError(`expected peer ${init.expectedPeer.toString()} but the remote's SECIO key is ${remotePeer.toString()}`), {
+      expected: init.expectedPeer,
+      actual: remotePeer
+    })
   }
 
   const order = computeOrder(local, remote)
