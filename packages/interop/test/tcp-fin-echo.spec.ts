@@ -1,17 +1,9 @@
-// KNOWN DEFECT (found against the Rust SECIO peer; @uplink/tcp, not fixed here). When the remote
-// half-closes (its FIN: Rust's `shutdown(Write)`, Python's `send_eof()`, Go's `CloseWrite()`),
-// @uplink/tcp's connection starts closing its own side at once (socket-to-conn.ts, onSocketEnd). A
-// `close()` the application then calls returns at once (`status !== 'open'`), although up to several
-// MiB it sent are still queued for a remote that reads slowly; `closeTimeout` (1 s) later the
-// connection is aborted and the queued bytes are dropped: the remote gets a RST in the middle of the
-// data. The application was told nothing: Uplink's echo session below resolves as a success. (In
-// some rounds the FIN arrives while the echo still has bytes to send, and the echo's next send fails
-// with a StreamStateError: not silent, but the echo is cut too.) Seen here in 6 rounds out of 6
-// (4 silent, 2 StreamStateError): the Rust dialer sends 24 MiB in 8 MiB frames and half-closes, its
-// echo stops after 2 to 21 MiB with "Connection reset by peer".
-//
-// This test fails on the current code. It is pending unless UPLINK_KNOWN_DEFECTS=1, so the suite
-// stays green until @uplink/tcp is fixed; then drop the gate and keep it as the regression test.
+// Regression test (found against the Rust SECIO peer). When the remote half-closes (its FIN: Rust's
+// `shutdown(Write)`, Python's `send_eof()`, Go's `CloseWrite()`), @uplink/tcp closes its own side once
+// what is queued is out. A `close()` the application calls meanwhile used to return at once, the close
+// timeout then cut the queued bytes, and the echo session resolved as a success while the remote got a
+// RST mid-echo (6 rounds of 6). Now the close waits, no close timeout cuts the flush once the remote has
+// finished, and a write the closing connection can no longer take fails the session with a named error.
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { DEFAULT_MAX_FRAME_LENGTH } from '@uplink/secio'
 import { expect } from 'chai'
@@ -21,18 +13,16 @@ import { setUpRustPeer, startRustPeer } from './fixtures/rust-peer.js'
 import { SecioPeer } from './fixtures/secio-peer.js'
 import type { Listener } from '@libp2p/interface'
 
-const RUN = process.env.UPLINK_KNOWN_DEFECTS === '1'
 const MiB = 1024 * 1024
 const BYTES = 24 * MiB + 17
 /** The cut is silent in about 2 rounds of 3: six rounds make a green run by luck unlikely (≈ 0.1 %). */
 const ROUNDS = 6
 
-describe('KNOWN DEFECT: a remote\'s FIN lets @uplink/tcp drop bytes the application already sent, silently', function () {
+describe('a remote\'s FIN never lets @uplink/tcp drop bytes the application already sent, silently', function () {
   this.timeout(300_000)
   let listener: Listener | undefined
 
   before(async function () {
-    if (!RUN) this.skip()
     await setUpRustPeer(this)
   })
 
