@@ -14,7 +14,9 @@
 // stdout carries only JSON lines (events); diagnostics go to stderr (DEBUG=libp2p* works too).
 // stdin carries JSON line commands; every reply repeats the command's "id" if it had one:
 //   {"cmd":"dial-echo","addr":"/ip4/…/tcp/…/p2p/…","protocol":"/echo/1.0.0","bytes":N,"chunk":65536,"seed":1,"window":1048576}
-//       -> {"event":"result","cmd":"dial-echo","ok":true,"bytes":N,"ms":…,"remotePeer":"…"}
+//       -> {"event":"result","cmd":"dial-echo","ok":true,"bytes":N,"ms":…,"remotePeer":"…","sha256":"…"}
+//      (sha256: of the echo received, which was checked byte for byte; inbound events carry the
+//       sha256 of what they echoed)
 //       -> {"event":"result","cmd":"dial-echo","ok":false,"error":"Name: message"}
 //      (node mode: libp2p dial + protocol; bare-secio-dial: TCP + [mss] + secio, "protocol" ignored)
 //   {"cmd":"abort","target":<id of a running dial-echo>}
@@ -164,6 +166,8 @@ function patchEphemeralKeys () {
 patchEphemeralKeys()
 
 const SECIO = require('libp2p-secio')
+// What runs, from the installed packages (as the Go, Rust and Python peers say in `ready`).
+const IMPLEMENTATION = `libp2p-secio ${require('libp2p-secio/package.json').version} (JS, libp2p ${require('libp2p/package.json').version})`
 const secioSupport = require('libp2p-secio/src/support')
 if (EXCHANGES != null) {
   // libp2p-secio reads these module-level lists at each handshake (proposal and selection).
@@ -259,7 +263,7 @@ function * patternChunks (total, chunkSize, seed) {
 async function * rechunk (source, max, onChunk) {
   for await (const chunk of source) {
     const bytes = toBytes(chunk)
-    if (onChunk) onChunk(bytes.length)
+    if (onChunk) onChunk(bytes)
     for (let off = 0; off < bytes.length; off += max) {
       yield bytes.subarray(off, Math.min(off + max, bytes.length))
     }
@@ -304,6 +308,7 @@ async function sendAndVerify (duplex, { total, chunkSize, seed, window, signal }
     await allRead
   })())
 
+  const digest = nodeCrypto.createHash('sha256')
   const reader = (async () => {
     const expected = patternChunks(total, 65536, seed)
     let want = new Uint8Array(0)
@@ -323,6 +328,7 @@ async function sendAndVerify (duplex, { total, chunkSize, seed, window, signal }
           }
           wantOff++
         }
+        digest.update(bytes)
         received += bytes.length
         progress()
         if (received === total) return received
@@ -345,7 +351,7 @@ async function sendAndVerify (duplex, { total, chunkSize, seed, window, signal }
   const count = total === 0 ? 0 : await Promise.race([reader, aborted, writerFailed])
   // The sink finishes once the generator above returns; its errors matter too.
   await Promise.race([writer, aborted])
-  return count
+  return { count, sha256: digest.digest('hex') }
 }
 
 /** A Node socket as an async-iterable duplex whose sink accepts BufferLists. */
@@ -416,16 +422,18 @@ async function bareSecioInbound (peerId, socket) {
 
 /**
  * Echoes everything from `duplex` back in chunks of at most DEFAULT_CHUNK bytes.
- * Resolves with the byte count when the source has ended (not when pipe() would resolve:
- * the legacy stack's pipe can resolve before the session is over).
+ * Resolves with `{ bytes, sha256 }` (the count and digest of what was echoed) when the source
+ * has ended (not when pipe() would resolve: the legacy stack's pipe can resolve before the
+ * session is over).
  */
 function echo (duplex) {
   return new Promise((resolve, reject) => {
     let count = 0
+    const digest = nodeCrypto.createHash('sha256')
     const source = (async function * () {
       try {
-        yield * rechunk(duplex.source, DEFAULT_CHUNK, (n) => { count += n })
-        resolve(count)
+        yield * rechunk(duplex.source, DEFAULT_CHUNK, (bytes) => { count += bytes.length; digest.update(bytes) })
+        resolve({ bytes: count, sha256: digest.digest('hex') })
       } catch (err) {
         err.bytes = count
         reject(err)
@@ -463,7 +471,7 @@ async function startNode (peerId) {
     const remotePeer = connection.remotePeer.toB58String()
     const secret = args.crypto === 'secio' ? lastSecretByPeer.get(remotePeer) : undefined
     echo(stream).then(
-      (bytes) => emit({ event: 'inbound', protocol, remotePeer, ok: true, bytes, ...secret }),
+      ({ bytes, sha256 }) => emit({ event: 'inbound', protocol, remotePeer, ok: true, bytes, sha256, ...secret }),
       (err) => emit({ event: 'inbound', protocol, remotePeer, ok: false, bytes: err.bytes, error: errorText(err), ...secret })
     )
   })
@@ -481,13 +489,14 @@ async function startNode (peerId) {
     const { stream } = await node.dialProtocol(target, protocol, { signal })
     const remotePeer = target.getPeerId()
     const connection = remotePeer ? node.connectionManager.get(PeerId.createFromB58String(remotePeer)) : null
+    let echoed
     try {
-      await sendAndVerify(stream, { total, chunkSize, seed, window, signal })
+      echoed = await sendAndVerify(stream, { total, chunkSize, seed, window, signal })
     } catch (err) {
       try { stream.reset() } catch {}
       throw err
     }
-    return { remotePeer: connection ? connection.remotePeer.toB58String() : remotePeer }
+    return { remotePeer: connection ? connection.remotePeer.toB58String() : remotePeer, sha256: echoed.sha256 }
   }
   hangUpImpl = async (peer) => {
     await node.hangUp(peer.startsWith('/') ? multiaddr(peer) : PeerId.createFromB58String(peer))
@@ -534,9 +543,9 @@ async function startBareListen (peerId) {
         return echo(conn)
       })
       .then(
-        (bytes) => {
+        ({ bytes, sha256 }) => {
           sessionOver = true
-          emit({ event: 'inbound', remotePeer, ok: true, bytes, ...secretFields(store) })
+          emit({ event: 'inbound', remotePeer, ok: true, bytes, sha256, ...secretFields(store) })
           socket.end()
         },
         (err) => {
@@ -555,15 +564,16 @@ async function startBareListen (peerId) {
 function startBareDial (peerId) {
   dialEchoImpl = async ({ addr, total, chunkSize, seed, window, signal }) => {
     const { conn, remotePeer, socket } = await bareSecioOutbound(peerId, addr, signal)
+    let echoed
     try {
-      await sendAndVerify(conn, { total, chunkSize, seed, window, signal })
+      echoed = await sendAndVerify(conn, { total, chunkSize, seed, window, signal })
       // Our write side has ended (FIN sent); give the listener a moment to finish its side
       // cleanly, so that it does not see a reset.
       await closeGracefully(socket, 2000)
     } finally {
       socket.destroy()
     }
-    return { remotePeer: remotePeer.toB58String() }
+    return { remotePeer: remotePeer.toB58String(), sha256: echoed.sha256 }
   }
   return []
 }
@@ -584,10 +594,10 @@ async function dialEcho (cmd, signal) {
   const window = Number(cmd.window ?? DEFAULT_WINDOW)
   if (!Number.isSafeInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${cmd.window}`)
   const started = performance.now()
-  const { remotePeer } = await dialEchoImpl({
+  const { remotePeer, sha256 } = await dialEchoImpl({
     addr: cmd.addr, protocol: cmd.protocol ?? ECHO_PROTOCOL, total, chunkSize, seed, window, signal
   })
-  return { bytes: total, ms: Math.round(performance.now() - started), remotePeer }
+  return { bytes: total, ms: Math.round(performance.now() - started), remotePeer, sha256 }
 }
 
 let stopping = null
@@ -688,6 +698,7 @@ async function main () {
     privateKey: Buffer.from(peerId.marshalPrivKey()).toString('base64'),
     addrs,
     node: process.version,
+    implementation: IMPLEMENTATION,
     pid: process.pid
   })
 

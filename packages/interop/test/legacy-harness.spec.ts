@@ -1,6 +1,7 @@
 // Self-test of the legacy JS libp2p 0.29 / libp2p-secio 0.13.1 harness (legacy peer ⇄ legacy peer).
 import { expect } from 'chai'
 import { LegacyPeer } from './fixtures/legacy-peer.js'
+import { sha256Hex, xorshift32Pattern } from './fixtures/patterns.js'
 import type { LegacyKeyType } from './fixtures/legacy-peer.js'
 
 const MiB = 1024 * 1024
@@ -27,10 +28,11 @@ describe('legacy libp2p 0.29 harness', function () {
       expect(addr).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
 
       const result = await dialer.dialEcho(addr ?? '', 2 * MiB)
-      expect(result).to.include({ ok: true, bytes: 2 * MiB, remotePeer: listener.peerId })
+      const digest = sha256Hex(xorshift32Pattern(1, 2 * MiB))
+      expect(result).to.include({ ok: true, bytes: 2 * MiB, remotePeer: listener.peerId, sha256: digest })
 
       const inbound = await listener.waitForEvent((e) => e.event === 'inbound', { timeoutMs: 5_000 })
-      expect(inbound).to.include({ ok: true, bytes: 2 * MiB, remotePeer: dialer.peerId, protocol: '/echo/1.0.0' })
+      expect(inbound).to.include({ ok: true, bytes: 2 * MiB, remotePeer: dialer.peerId, protocol: '/echo/1.0.0', sha256: digest })
 
       await Promise.all([listener.stop(), dialer.stop()])
       expect([listener.exitCode, dialer.exitCode]).to.deep.equal([0, 0])
@@ -53,11 +55,13 @@ describe('legacy libp2p 0.29 harness', function () {
         LegacyPeer.start({ mode: 'bare-secio-dial', keyType: 'secp256k1', mss })
       ])
       expect(dialer.addrs).to.deep.equal([])
-      const result = await dialer.dialEcho(listener.addrs[0] ?? '', 2 * MiB, { chunk: 100_000 })
-      expect(result).to.include({ ok: true, bytes: 2 * MiB, remotePeer: listener.peerId })
+      const result = await dialer.dialEcho(listener.addrs[0] ?? '', 2 * MiB, { chunk: 100_000, seed: 7 })
+      // the digests of the echo as the dialer received it and as the listener sent it, of bytes made here
+      const digest = sha256Hex(xorshift32Pattern(7, 2 * MiB))
+      expect(result).to.include({ ok: true, bytes: 2 * MiB, remotePeer: listener.peerId, sha256: digest })
 
       const inbound = await listener.waitForEvent((e) => e.event === 'inbound', { timeoutMs: 5_000 })
-      expect(inbound).to.include({ ok: true, bytes: 2 * MiB, remotePeer: dialer.peerId })
+      expect(inbound).to.include({ ok: true, bytes: 2 * MiB, remotePeer: dialer.peerId, sha256: digest })
     })
   }
 
