@@ -70,7 +70,8 @@ export interface SecioInit {
    * Milliseconds the side that lost the order waits for the peer's nonce
    * frame to start when the ECDH secret starts with a zero byte, to learn
    * whether the peer is go-libp2p (which drops those zeros). A frame that has
-   * started is read whole.
+   * started is read whole. Two Uplink peers never wait: each one's nonce
+   * carries a mark that tells the other it keys with the full-width secret.
    *
    * @default DEFAULT_LEADING_ZERO_WAIT (1 000)
    */
@@ -105,3 +106,5 @@ export { isSecioEncryptionDetails } from './encryption-details.js'
 export type { SecioEncryptionDetails } from './encryption-details.js'
 export { DEFAULT_PREFERENCES as DEFAULT_SECIO_PREFERENCES } from './handshake/algorithms.js'
 export type { Preferences as SecioPreferences } from './handshake/algorithms.js'
+export type { SecioOffer, SecioProposals, SecioKeying, SecioProgressEvents, SecioProgressOptions } from './progress.js'
+export { carriesFullWidthMark } from './handshake/full-width-mark.js'

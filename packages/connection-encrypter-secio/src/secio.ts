@@ -9,6 +9,7 @@ import { performHandshake } from './handshake/perform-handshake.js'
 import type { Preferences, Suite } from './handshake/algorithms.js'
 import type { EphemeralKeyFactory } from './handshake/secret.js'
 import type { SecioComponents, SecioInit } from './index.js'
+import type { SecioProgressOptions } from './progress.js'
 import type { ConnectionEncrypter, Logger, MessageStream, PrivateKey, SecureConnectionOptions, SecuredConnection } from '@libp2p/interface'
 
 /** Test-only knobs that make a handshake reproducible; not part of the public options. */
@@ -44,11 +45,11 @@ export class Secio implements ConnectionEncrypter<Suite> {
 
   readonly [serviceCapabilities]: string[] = ['@libp2p/connection-encryption']
 
-  async secureOutbound (connection: MessageStream, options?: SecureConnectionOptions): Promise<SecuredConnection<Suite>> {
+  async secureOutbound (connection: MessageStream, options?: SecureConnectionOptions & SecioProgressOptions): Promise<SecuredConnection<Suite>> {
     return this.secure(connection, options)
   }
 
-  async secureInbound (connection: MessageStream, options?: SecureConnectionOptions): Promise<SecuredConnection<Suite>> {
+  async secureInbound (connection: MessageStream, options?: SecureConnectionOptions & SecioProgressOptions): Promise<SecuredConnection<Suite>> {
     return this.secure(connection, options)
   }
 
@@ -57,7 +58,7 @@ export class Secio implements ConnectionEncrypter<Suite> {
    * closes the connection. The handshake's deadline is cleared however it
    * ends, so a finished handshake leaves no timer or listener behind.
    */
-  private async secure (connection: MessageStream, options: SecureConnectionOptions = {}): Promise<SecuredConnection<Suite>> {
+  private async secure (connection: MessageStream, options: SecureConnectionOptions & SecioProgressOptions = {}): Promise<SecuredConnection<Suite>> {
     const signal = deadlineSignal(options.signal, this.handshakeTimeout, 'the SECIO handshake')
 
     try {
@@ -69,6 +70,7 @@ export class Secio implements ConnectionEncrypter<Suite> {
         maxFrameLength: this.maxFrameLength,
         maxSendChunk: this.maxSendChunk,
         leadingZeroWait: this.leadingZeroWait,
+        onProgress: options.onProgress,
         log: connection.log?.newScope('secio') ?? this.log,
         signal
       })

@@ -7,25 +7,21 @@
  * end of the wait: the wait may cut only the 4-byte header read short, never
  * leave half a frame behind.
  */
-import { createECDH, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import { expect } from 'chai'
 import { FakePeer, receive, rejectionOf, within } from './fixtures/hostile-peer.js'
 import { encrypter, peer } from './fixtures/peers.js'
 import { orderFor } from './fixtures/wire.js'
+import { ephemeralFrom, zeroLedP256Pair } from './fixtures/zero-led.js'
 import type { Peer } from './fixtures/peers.js'
 import type { EphemeralKeyFactory } from '../src/handshake/secret.js'
 import type { SecioTestHooks } from '../src/secio.js'
-import type { ECDH } from 'node:crypto'
 
 const WAIT = 100
 /** Long enough past WAIT that the wait has certainly ended before the rest of the frame is sent. */
 const PAST_THE_WAIT = 3 * WAIT
-
-function ephemeralFrom (ecdh: ECDH): EphemeralKeyFactory {
-  return async () => ({ key: ecdh.getPublicKey(), genSharedKey: async (theirs: Uint8Array) => ecdh.computeSecret(theirs) })
-}
 
 interface ZeroLedCase {
   uplink: Peer
@@ -39,15 +35,7 @@ interface ZeroLedCase {
 /** P-256 keys whose shared X starts with 0x00 (1 pair in 256), and nonces that make Uplink lose the order. */
 async function zeroLedCaseUplinkLoses (): Promise<ZeroLedCase> {
   const [uplink, fakeIdentity] = await Promise.all([peer(), peer()])
-  let pair: [ECDH, ECDH] | undefined
-
-  for (let tries = 0; pair == null && tries < 20_000; tries++) {
-    const [a, b] = [createECDH('prime256v1'), createECDH('prime256v1')]
-    a.generateKeys()
-    b.generateKeys()
-    if (a.computeSecret(b.getPublicKey())[0] === 0) pair = [a, b]
-  }
-  if (pair == null) throw new Error('no zero-led P-256 secret found')
+  const pair = zeroLedP256Pair()
 
   const uplinkNonce = randomBytes(16)
   const uplinkKey = publicKeyToProtobuf(uplink.privateKey.publicKey)

@@ -8,6 +8,7 @@ import { secretWidths } from './secret.js'
 import type { Suite } from './algorithms.js'
 import type { FrameReadOptions, FramedIo } from './framed-io.js'
 import type { SessionKeys } from './keys.js'
+import type { SecioKeying } from '../progress.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 /** The two halves of the channel once keys are confirmed. */
@@ -16,12 +17,19 @@ export interface Channel {
   opener: FrameOpener
 }
 
+export interface ConfirmedChannel {
+  channel: Channel
+  keying: SecioKeying
+}
+
 export interface ConfirmInit extends AbortOptions {
   suite: Suite
   order: 1 | -1
   secret: Uint8Array
   localNonce: Uint8Array
   remoteNonce: Uint8Array
+  /** The peer's nonce carries Uplink's full-width mark: it keys with the full-width secret and waits for nobody. */
+  remoteMarked: boolean
   /** How long the side that lost the order waits for the peer's nonce frame when the secret width is ambiguous. */
   leadingZeroWait: number
 }
@@ -40,9 +48,14 @@ export interface ConfirmInit extends AbortOptions {
  * keeps waiting, so the two never disagree. The wait only bounds how long the
  * peer's frame takes to START (its 4-byte length): a frame that has started is
  * read whole, so the next read never begins inside it.
+ *
+ * An Uplink that sees Uplink's mark in the peer's nonce (`full-width-mark.ts`)
+ * knows the peer keys with full width and sends at once, as the peer does on
+ * seeing ours: no wait between two Uplinks.
  */
-export async function confirmKeys (io: FramedIo, init: ConfirmInit): Promise<Channel> {
+export async function confirmKeys (io: FramedIo, init: ConfirmInit): Promise<ConfirmedChannel> {
   const widths = secretWidths(init.secret)
+  const leadingZeros = init.secret.byteLength - (widths[1] ?? init.secret).byteLength
   const channels = await Promise.all(widths.map(async secret => channelFor(init.suite, await deriveSessionKeys(init.suite, secret, init.order))))
   init.secret.fill(0)
 
@@ -50,10 +63,10 @@ export async function confirmKeys (io: FramedIo, init: ConfirmInit): Promise<Cha
   if (fullWidth == null) throw new Error('no channel derived')
   const frameLength = NONCE_LENGTH + macLength(init.suite.hash)
 
-  if (channels.length === 1) {
+  if (channels.length === 1 || init.remoteMarked) {
     await io.writeFramed(fullWidth.sealer.seal(init.remoteNonce), init)
     checkNonce(fullWidth, await readNonceFrame(io, frameLength, init), init.localNonce)
-    return fullWidth
+    return { channel: fullWidth, keying: { leadingZeros, secretWidth: 'full', settledBy: leadingZeros === 0 ? 'unambiguous-secret' : 'both-marked' } }
   }
 
   const waitLimit = init.order > 0 ? Infinity : init.leadingZeroWait
@@ -62,7 +75,12 @@ export async function confirmKeys (io: FramedIo, init: ConfirmInit): Promise<Cha
 
   await io.writeFramed(chosen.sealer.seal(init.remoteNonce), init)
   checkNonce(chosen, early ?? await readNonceFrame(io, frameLength, init), init.localNonce)
-  return chosen
+  const keying: SecioKeying = {
+    leadingZeros,
+    secretWidth: chosen === fullWidth ? 'full' : 'zero-stripped',
+    settledBy: early == null ? 'wait-expired' : 'peer-frame'
+  }
+  return { channel: chosen, keying }
 }
 
 function channelFor (suite: Suite, keys: SessionKeys): Channel {

@@ -1,18 +1,20 @@
-import { randomBytes } from 'node:crypto'
 import { UnexpectedPeerError } from '@libp2p/interface'
-import { MAX_HANDSHAKE_MESSAGE_LENGTH, NONCE_LENGTH } from '../constants.js'
+import { MAX_HANDSHAKE_MESSAGE_LENGTH } from '../constants.js'
 import { SecioStream } from '../framing/secio-stream.js'
 import { confirmKeys } from './confirm.js'
 import { createExchange, readExchange, verifyExchange } from './exchange.js'
 import { framedIo } from './framed-io.js'
+import { carriesFullWidthMark, markedNonce } from './full-width-mark.js'
 import { localIdentityProtobuf } from './identity.js'
 import { computeOrder, createProposal, readProposal, selectSuite } from './proposal.js'
 import { computeSharedSecret, generateEphemeral } from './secret.js'
+import { reportProgress } from '../progress.js'
 import type { Preferences, Suite } from './algorithms.js'
 import type { EphemeralKeyFactory } from './secret.js'
+import type { SecioProgressOptions } from '../progress.js'
 import type { AbortOptions, Logger, MessageStream, PeerId, PrivateKey } from '@libp2p/interface'
 
-export interface HandshakeInit extends AbortOptions {
+export interface HandshakeInit extends AbortOptions, SecioProgressOptions {
   privateKey: PrivateKey
   preferences: Preferences
   /** When known (we dialed it), the peer must prove this identity before we send our Exchange. */
@@ -21,7 +23,7 @@ export interface HandshakeInit extends AbortOptions {
   maxSendChunk: number
   leadingZeroWait: number
   log: Logger
-  /** Fixed randomness for reproducible transcripts in tests. */
+  /** Fixed randomness for reproducible transcripts in tests, used as it is (no full-width mark unless it has one). */
   nonce?: Uint8Array
   createEphemeral?: EphemeralKeyFactory
 }
@@ -43,7 +45,7 @@ export async function performHandshake (stream: MessageStream, init: HandshakeIn
   const io = framedIo(stream)
   const limits = { max: MAX_HANDSHAKE_MESSAGE_LENGTH }
 
-  const local = createProposal(localIdentityProtobuf(init.privateKey), init.nonce ?? randomBytes(NONCE_LENGTH), init.preferences)
+  const local = createProposal(localIdentityProtobuf(init.privateKey), init.nonce ?? markedNonce(), init.preferences)
   await io.write(local.bytes, init)
   const remote = readProposal(await io.read(limits, init))
   const remotePeer = remote.identity.peerId
@@ -58,21 +60,32 @@ export async function performHandshake (stream: MessageStream, init: HandshakeIn
 
   const order = computeOrder(local, remote)
   const suite = selectSuite(order, local, remote)
-  log.trace('order %d, selected %s / %s / %s', order, suite.exchange, suite.cipher, suite.hash)
+  const remoteMarked = carriesFullWidthMark(remote.nonce)
+  log.trace('order %d, selected %s / %s / %s; the peer offered %s / %s / %s%s', order, suite.exchange, suite.cipher, suite.hash,
+    remote.exchanges, remote.ciphers, remote.hashes, remoteMarked ? ' (an Uplink nonce)' : '')
+  reportProgress(init, log, 'secio:proposals', {
+    local: { exchanges: [...local.preferences.exchanges], ciphers: [...local.preferences.ciphers], hashes: [...local.preferences.hashes] },
+    remote: { exchanges: remote.exchanges, ciphers: remote.ciphers, hashes: remote.hashes },
+    order,
+    selected: suite,
+    remoteMarked
+  })
 
   const ephemeral = await (init.createEphemeral ?? generateEphemeral)(suite.exchange)
   await io.write(await createExchange(init.privateKey, local, remote, ephemeral.key), init)
   const exchange = readExchange(await io.read(limits, init), suite.exchange)
   await verifyExchange(local, remote, exchange)
 
-  const channel = await confirmKeys(io, {
+  const { channel, keying } = await confirmKeys(io, {
     ...init,
     suite,
     order,
     secret: await computeSharedSecret(ephemeral, exchange.ephemeralKey),
     localNonce: local.nonce,
-    remoteNonce: remote.nonce
+    remoteNonce: remote.nonce,
+    remoteMarked
   })
+  reportProgress(init, log, 'secio:keys-confirmed', keying)
   log('secio handshake with %p complete: %s, %s, %s', remotePeer, suite.exchange, suite.cipher, suite.hash)
 
   return {
