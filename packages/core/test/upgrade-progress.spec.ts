@@ -1,6 +1,7 @@
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { mplex } from '@libp2p/mplex'
 import { plaintext } from '@uplink/plaintext'
+import { secio } from '@uplink/secio'
 import { expect } from 'chai'
 import { createUpgrader } from '../src/index.js'
 import { identity, rawPair } from './fixtures/raw-pair.js'
@@ -55,6 +56,35 @@ describe('upgrade progress events (onProgress)', () => {
     ])
     expect(into.events[3]?.detail).to.deep.equal({ actual: alice.peerId.toString() })
     expect(into.events[5]?.detail).to.deep.equal({ protocols: ['/yamux/1.0.0'], role: 'answer', protocol: '/yamux/1.0.0', by: 'multistream-select' })
+
+    await connection.close()
+  })
+
+  it('passes its listener to the crypto channel: SECIO\'s proposals (the remote\'s lists as it sent them) and key confirmation arrive between the negotiation and secured', async () => {
+    const dialer = createUpgrader({ privateKey: alice.privateKey, connectionEncrypters: [secio()], streamMuxers: [yamux()] })
+    const listener = createUpgrader({ privateKey: bob.privateKey, connectionEncrypters: [secio({ exchanges: ['P-384'], ciphers: ['AES-128'], hashes: ['SHA512'] })], streamMuxers: [yamux()] })
+    const { outbound, inbound } = rawPair(bob.peerId)
+    const out = recorder()
+    const signal = AbortSignal.timeout(10_000)
+
+    const [connection] = await Promise.all([
+      dialer.upgradeOutbound(outbound, { signal, onProgress: out.onProgress }),
+      listener.upgradeInbound(inbound, { signal })
+    ])
+
+    expect(out.events.map(evt => evt.type)).to.deep.equal([
+      'upgrader:encrypt-outbound-connection', 'upgrader:crypto-negotiated', 'secio:proposals', 'secio:keys-confirmed',
+      'upgrader:secured', 'upgrader:peer-verified', 'upgrader:multiplex-outbound-connection', 'upgrader:muxer-negotiated'
+    ])
+    const proposals = out.events[2]?.detail
+    expect(proposals).to.deep.include({
+      local: { exchanges: ['P-256', 'P-384', 'P-521'], ciphers: ['AES-256', 'AES-128'], hashes: ['SHA256', 'SHA512'] },
+      remote: { exchanges: ['P-384'], ciphers: ['AES-128'], hashes: ['SHA512'] },
+      selected: { exchange: 'P-384', cipher: 'AES-128', hash: 'SHA512' },
+      remoteMarked: true
+    })
+    expect(proposals.order).to.be.oneOf([1, -1])
+    expect(out.events[3]?.detail).to.have.property('secretWidth', 'full')
 
     await connection.close()
   })

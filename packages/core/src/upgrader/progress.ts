@@ -38,7 +38,8 @@ export interface VerifiedPeer {
  * Progress of one upgrade, passed to `onProgress` as each stage begins (the
  * `@libp2p/interface` events js-libp2p's upgrader emits too) and as each
  * stage ends, with what it agreed on. A failure is the upgrade's error, not
- * an event.
+ * an event. The crypto channel gets the same listener, so its own events
+ * (SECIO's `secio:proposals` and `secio:keys-confirmed`) arrive in between.
  */
 export type UpgradeProgressEvents =
   OutboundConnectionUpgradeEvents |

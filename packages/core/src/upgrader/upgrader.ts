@@ -31,6 +31,7 @@ import type {
   UpgraderOptions, UpgraderWithoutEncryptionOptions
 } from '@libp2p/interface'
 import type { TypedEventTarget } from 'main-event'
+import type { ProgressEventListener } from 'progress-events'
 
 export interface UpgraderInit {
   /** This side's identity: crypto channels prove ownership of it to the remote. */
@@ -242,7 +243,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
 
       const upgraded = 'skipEncryption' in opts && opts.skipEncryption
         ? { secured: maConn, remotePeer: opts.remotePeer, encryption: 'native' }
-        : await this.encrypt(maConn, side, signal, (next) => { stage = next }, report)
+        : await this.encrypt(maConn, side, signal, (next) => { stage = next }, report, opts.onProgress)
       report('upgrader:secured', { encryption: upgraded.encryption, remotePeer: upgraded.remotePeer, encryptionDetails: upgraded.encryptionDetails })
 
       if (upgraded.secured !== maConn) {
@@ -276,7 +277,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
    * needs a responder), but the expected peer is checked in either: who
    * dialed decides what is verified.
    */
-  private async encrypt (maConn: MultiaddrConnection, side: UpgradeSide, signal: AbortSignal, enter: (stage: UpgradeStage) => void, report: ReportProgress): Promise<Upgraded> {
+  private async encrypt (maConn: MultiaddrConnection, side: UpgradeSide, signal: AbortSignal, enter: (stage: UpgradeStage) => void, report: ReportProgress, onProgress?: ProgressEventListener): Promise<Upgraded> {
     enter('negotiate-crypto')
     report(side.direction === 'outbound' ? 'upgrader:encrypt-outbound-connection' : 'upgrader:encrypt-inbound-connection')
     const protocols = [...this.encrypters.keys()]
@@ -289,7 +290,8 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     }
 
     enter('handshake')
-    const options = { signal, remotePeer: side.expected }
+    // the channel's own progress events (SECIO's proposals, for one) reach the caller's listener as they are
+    const options = { signal, remotePeer: side.expected, onProgress }
     const result = side.role === 'propose'
       ? await encrypter.secureOutbound(maConn, options)
       : await encrypter.secureInbound(maConn, options)
