@@ -1,13 +1,13 @@
-import { DEFAULT_SECIO_PREFERENCES, isSecioEncryptionDetails } from '@uplink/secio'
+import { isSecioEncryptionDetails } from '@uplink/secio'
 import { causeChain } from './describe-error.js'
 import { ms } from './output.js'
 import type { Stage } from './exit-codes.js'
 import type { Output } from './output.js'
 import type { PeerId } from '@libp2p/interface'
 import type { NegotiatedProtocol, SecuredSession, UpgradeProgressEvents, VerifiedPeer } from '@uplink/core'
+import type { SecioKeying, SecioOffer, SecioProgressEvents, SecioProposals } from '@uplink/secio'
 import type { ProgressEvent } from 'progress-events'
 
-const SECIO = '/secio/1.0.0'
 const PLAINTEXT = '/plaintext/2.0.0'
 
 /**
@@ -21,6 +21,7 @@ export class StageReport {
   private stageStarted = this.started
   private transport?: string
   private encryption?: string
+  private secioKeying?: SecioKeying
   /** The stage running now; where a failure without a `stage` of its own happened. */
   current: Stage = 'connect'
 
@@ -40,7 +41,7 @@ export class StageReport {
   }
 
   readonly onProgress = (evt: ProgressEvent): void => {
-    const event = evt as UpgradeProgressEvents | ProgressEvent<string>
+    const event = evt as UpgradeProgressEvents | SecioProgressEvents | ProgressEvent<string>
 
     switch (event.type) {
       case 'tcp:open-connection':
@@ -54,6 +55,12 @@ export class StageReport {
       case 'upgrader:crypto-negotiated':
         this.negotiated('negotiate-crypto', event.detail as NegotiatedProtocol)
         this.current = 'handshake'
+        return
+      case 'secio:proposals':
+        this.proposals(event.detail as SecioProposals)
+        return
+      case 'secio:keys-confirmed':
+        this.secioKeying = event.detail as SecioKeying
         return
       case 'upgrader:secured':
         this.secured(event.detail as SecuredSession)
@@ -78,21 +85,26 @@ export class StageReport {
       ? `offered ${protocols.join(' ')}, chosen ${protocol ?? '(none configured)'}`
       : `${protocol ?? 'none'}, agreed by the ${by === 'encrypter' ? 'crypto handshake' : 'transport'}`
     this.end(stage, { offered: protocols, chosen: protocol ?? null, by }, text)
+  }
 
-    if (stage === 'negotiate-crypto' && protocol === SECIO && !this.quiet) {
-      // what our SECIO Propose offers (secio() is built with its defaults)
-      const { exchanges, ciphers, hashes } = DEFAULT_SECIO_PREFERENCES
-      this.out.emit('secio-proposal', { exchanges, ciphers, hashes },
-        `${pad('')}${'secio proposal'.padEnd(17)} exchanges ${exchanges.join(',')}  ciphers ${ciphers.join(',')}  hashes ${hashes.join(',')}`)
-    }
+  /** Both SECIO Proposes, as the handshake read them: what a legacy peer offers is what a mismatch is debugged from. */
+  private proposals ({ local, remote, order }: SecioProposals): void {
+    if (this.quiet) return
+    const wins = order > 0 ? 'ours' : 'theirs'
+    this.out.emit('secio-proposal', { local, remote, preferred: wins },
+      `${pad('')}${'secio proposal'.padEnd(17)} ours   ${offer(local)}\n` +
+      `${pad('')}${''.padEnd(17)} theirs ${offer(remote)}  (${wins} preferred)`)
   }
 
   private secured ({ encryption, remotePeer, encryptionDetails }: SecuredSession): void {
     this.encryption = encryption
     const suite = isSecioEncryptionDetails(encryptionDetails) ? encryptionDetails : undefined
     const selected = suite == null ? '' : `, selected ${suite.exchange} / ${suite.cipher} / ${suite.hash}`
-    this.end('handshake', { encryption, remotePeer: remotePeer.toString(), ...(suite == null ? {} : { secio: suite }) },
-      `${encryption}${selected}, remote ${remotePeer.toString()}`)
+    const keying = this.secioKeying
+    // only a zero-led secret is worth a word: it is where SECIO implementations disagree
+    const zeroLed = keying == null || keying.leadingZeros === 0 ? '' : `, secret zero-led: ${keying.secretWidth} width (${keying.settledBy})`
+    this.end('handshake', { encryption, remotePeer: remotePeer.toString(), ...(suite == null ? {} : { secio: suite }), ...(keying == null ? {} : { secioKeying: keying }) },
+      `${encryption}${selected}${zeroLed}, remote ${remotePeer.toString()}`)
   }
 
   private verified ({ expected, actual }: VerifiedPeer): void {
@@ -133,6 +145,10 @@ export class StageReport {
       this.out.emit('hint', {}, `${' '.repeat(16)}hint: ${String(fields.hint)}`)
     }
   }
+}
+
+function offer ({ exchanges, ciphers, hashes }: SecioOffer): string {
+  return `exchanges ${exchanges.join(',')}  ciphers ${ciphers.join(',')}  hashes ${hashes.join(',')}`
 }
 
 function pad (text: string): string {

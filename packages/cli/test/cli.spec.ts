@@ -67,7 +67,9 @@ describe('uplink, the command', function () {
       const byName = Object.fromEntries(events.map(e => [e.stage ?? e.event, e]))
       expect(byName.connect).to.include({ transport: 'tcp' })
       expect(byName['negotiate-crypto']).to.deep.include({ offered: ['/secio/1.0.0', '/noise', '/tls/1.0.0'], chosen: '/secio/1.0.0' })
-      expect(byName['secio-proposal']).to.deep.include({ exchanges: ['P-256', 'P-384', 'P-521'], ciphers: ['AES-256', 'AES-128'], hashes: ['SHA256', 'SHA512'] })
+      const defaults = { exchanges: ['P-256', 'P-384', 'P-521'], ciphers: ['AES-256', 'AES-128'], hashes: ['SHA256', 'SHA512'] }
+      expect(byName['secio-proposal']).to.deep.include({ local: defaults, remote: defaults })
+      expect(byName['secio-proposal']?.preferred).to.be.oneOf(['ours', 'theirs'])
       expect(byName.handshake).to.deep.include({ remotePeer: listener.peerId, secio: { exchange: 'P-256', cipher: 'AES-256', hash: 'SHA256' } })
       expect(byName['verify-peer']).to.include({ expected: listener.peerId, actual: listener.peerId, matched: true })
       expect(byName['negotiate-muxer']).to.deep.include({ offered: ['/yamux/1.0.0', '/mplex/6.7.0'], chosen: '/yamux/1.0.0', by: 'multistream-select' })
