@@ -10,7 +10,7 @@ import { ECHO, echoHandler } from './fixtures/echo.js'
 import { identity } from './fixtures/raw-pair.js'
 import { payload, roundTrip } from './fixtures/streams.js'
 import { until } from './fixtures/tamper-proxy.js'
-import type { EncrypterModule, NodeOptions } from '../src/index.js'
+import type { EncrypterModule, NodeOptions, TransportModule } from '../src/index.js'
 import type { Connection } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -37,6 +37,20 @@ const CRYPTO = [
   { name: 'plaintext', crypto: () => plaintext(), protocol: '/plaintext/2.0.0' },
   { name: 'SECIO', crypto: () => secio() as EncrypterModule, protocol: '/secio/1.0.0' }
 ]
+
+/** tcp(), with every dial the node makes through it (address + upgrade) kept in `dials`. */
+function watchedTcp (dials: Array<Promise<unknown>>): TransportModule {
+  return (components) => {
+    const transport = tcp()(components)
+    const dial = transport.dial.bind(transport)
+    transport.dial = async (addr, options) => {
+      const dialing = dial(addr, options)
+      dials.push(dialing)
+      return dialing
+    }
+    return transport
+  }
+}
 
 /** Counts each node's `connection:open` events from now on, in the order given. */
 function countOpened (...nodes: Node[]): number[] {
@@ -141,17 +155,23 @@ describe('Node (tcp + yamux, over plaintext unless a test names another channel)
   })
 
   it('a dial aborted by its only caller stops the attempt and leaves no connection', async () => {
-    const [a, b] = await Promise.all([started(), started()])
+    const transportDials: Array<Promise<unknown>> = []
+    const a = new Node({ modules: { transport: [watchedTcp(transportDials)], connection: { muxer: [yamux()], crypto: [plaintext()] } } })
+    nodes.push(a)
+    const [, b] = await Promise.all([a.start(), started()])
     const opened = countOpened(a, b)
     const controller = new AbortController()
     const dial = a.dial(firstAddr(b), { signal: controller.signal })
     controller.abort()
 
     expect(await dial.catch((err: Error) => err.name)).to.equal('AbortError')
-    expect(a.getConnections()).to.have.lengthOf(0)
-    // stop() waits for every attempt still running, and the listener's upgrades: nothing opens after it
-    await Promise.all([a.stop(), b.stop()])
+    // the caller's promise settles at once; the attempt underneath must end too, not connect anyway
+    expect(transportDials).to.have.lengthOf(1)
+    expect(await transportDials[0]?.then(() => 'connected', (err: Error) => err.name)).to.equal('AbortError')
+    await until(() => b.upgrader.pendingInboundUpgrades === 0, "the listener's side to end")
     expect(opened).to.deep.equal([0, 0])
+    expect(a.getConnections()).to.have.lengthOf(0)
+    expect(b.getConnections()).to.have.lengthOf(0)
   })
 
   it('dials an address without /p2p/ and learns the peer from the handshake', async () => {
