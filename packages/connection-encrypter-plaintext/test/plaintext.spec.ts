@@ -237,13 +237,11 @@ describe('plaintext', function () {
   describe('abort signal', () => {
     it('times out a peer that never answers', async () => {
       const [outbound] = multiaddrConnectionPair()
-      const start = Date.now()
 
       const err = await rejection(createEncrypter(local).secureOutbound(outbound, { signal: AbortSignal.timeout(100) }))
 
       expect(err.name).to.equal('TimeoutError')
       expect(err.cause).to.have.property('name', 'TimeoutError')
-      expect(Date.now() - start).to.be.lessThan(2000)
       expect(outbound.status).to.equal('aborted')
     })
 

@@ -53,28 +53,31 @@ describe('inbound upgrade limits', () => {
   it('refuses a host beyond maxPendingPerHost while other hosts are still admitted', async () => {
     const upgrader = await limitedUpgrader({ maxPending: 10, maxPendingPerHost: 2 })
     const caller = new AbortController()
-    const held = [fromHost('10.0.0.1'), fromHost('10.0.0.1')].map(async maConn => upgrader.upgradeInbound(maConn, { signal: caller.signal }).catch(() => {}))
+    const held = [fromHost('10.0.0.1'), fromHost('10.0.0.1')].map(async maConn => upgrader.upgradeInbound(maConn, { signal: caller.signal }).catch((err: Error) => err.name))
+    expect(upgrader.pendingInboundUpgrades).to.equal(2)
 
     const refused = await upgrader.upgradeInbound(fromHost('10.0.0.1'), { signal: caller.signal }).catch((err: Error) => err)
     expect(refused).to.have.property('name', 'InboundUpgradeRefusedError')
     expect(refused).to.have.property('limit', 'pending-per-host')
 
-    const other = upgrader.upgradeInbound(fromHost('10.0.0.2'), { signal: caller.signal }).catch(() => {})
+    const other = upgrader.upgradeInbound(fromHost('10.0.0.2'), { signal: caller.signal }).catch((err: Error) => err.name)
     expect(upgrader.pendingInboundUpgrades).to.equal(3)
     caller.abort()
-    await Promise.all([...held, other])
+    // admitted, and ended by their caller: none was refused
+    expect(await Promise.all([...held, other])).to.deep.equal(['AbortError', 'AbortError', 'AbortError'])
   })
 
   it('refuses a host beyond maxPerHostPerSecond', async () => {
     const upgrader = await limitedUpgrader({ maxPending: 100, maxPendingPerHost: 100, maxPerHostPerSecond: 3 })
     const caller = new AbortController()
-    const admitted = Array.from({ length: 3 }, async () => upgrader.upgradeInbound(fromHost('10.0.0.1'), { signal: caller.signal }).catch(() => {}))
+    const admitted = Array.from({ length: 3 }, async () => upgrader.upgradeInbound(fromHost('10.0.0.1'), { signal: caller.signal }).catch((err: Error) => err.name))
+    expect(upgrader.pendingInboundUpgrades).to.equal(3)
 
     const refused = await upgrader.upgradeInbound(fromHost('10.0.0.1'), { signal: caller.signal }).catch((err: Error) => err)
     expect(refused).to.have.property('name', 'InboundUpgradeRefusedError')
     expect(refused).to.have.property('limit', 'rate-per-host')
     caller.abort()
-    await Promise.all(admitted)
+    expect(await Promise.all(admitted)).to.deep.equal(['AbortError', 'AbortError', 'AbortError'])
   })
 
   it('with the default limits, a node closes a flood of 1,000 silent sockets from one host at once and still serves an honest peer', async function () {

@@ -6,6 +6,7 @@ import { plaintext } from '@uplink/plaintext'
 import { expect } from 'chai'
 import { createUpgrader } from '../src/index.js'
 import { identity, rawPair } from './fixtures/raw-pair.js'
+import { until } from './fixtures/tamper-proxy.js'
 
 function activeTimers (): number {
   return process.getActiveResourcesInfo().filter(name => name === 'Timeout').length
@@ -30,9 +31,9 @@ describe('upgrades leave nothing behind', () => {
     }
 
     expect(getEventListeners(caller.signal, 'abort')).to.have.length(0)
-    // the in-memory pair's own 1 ms delivery timers are let run out first
-    await new Promise(resolve => setTimeout(resolve, 50))
-    // each upgrade armed a 10 s deadline: none may still be pending (a few unrelated timers may exist)
-    expect(activeTimers() - timersBefore).to.be.below(10)
+    // each upgrade armed a 10 s deadline: none may still be pending once the in-memory pair's own
+    // 1 ms delivery timers have run out (a few unrelated timers may exist); 400 leaked deadlines
+    // would outlast this wait by seconds
+    await until(() => activeTimers() - timersBefore < 10, 'the timers to drop back to where they were', 200)
   })
 })

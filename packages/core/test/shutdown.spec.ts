@@ -4,8 +4,10 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { plaintext } from '@uplink/plaintext'
 import { tcp } from '@uplink/tcp'
 import { expect } from 'chai'
+import { pEvent } from 'p-event'
 import { createNode, createUpgrader } from '../src/index.js'
 import { identity } from './fixtures/raw-pair.js'
+import { until } from './fixtures/tamper-proxy.js'
 import type { Node } from '../src/index.js'
 import type { Listener } from '@libp2p/interface'
 
@@ -24,7 +26,8 @@ describe('shutting down under busy connections', () => {
   it('closing a standalone upgrader\'s TCP listener while the remote is sending ends the connection cleanly', async () => {
     const id = await identity()
     const upgrader = createUpgrader({ privateKey: id.privateKey, connectionEncrypters: [plaintext()], streamMuxers: [yamux()] })
-    upgrader.handle('/sink', async (stream) => { for await (const _ of stream) { /* discard */ } })
+    let sunk = 0
+    upgrader.handle('/sink', async (stream) => { for await (const chunk of stream) { sunk += chunk.byteLength } })
     listener = tcp()({ logger: defaultLogger() }).createListener({ upgrader })
     await listener.listen(multiaddr('/ip4/127.0.0.1/tcp/0'))
     node = await createNode({ modules: { transport: [tcp()], connection: { crypto: [plaintext()], muxer: [yamux()] } } })
@@ -46,12 +49,14 @@ describe('shutting down under busy connections', () => {
       }
     })()
 
-    await new Promise(resolve => setTimeout(resolve, 100))
+    // close while bytes are flowing: once the listener's side has taken a good part of them
+    await until(() => sunk >= 1024 * 1024, 'the listener to receive 1 MiB')
+    const closed = pEvent(node, 'connection:close', { timeout: 10_000 })
     await listener.close()
     sending = false
     await pump
-    await new Promise(resolve => setTimeout(resolve, 200))
 
+    await closed
     expect(node.getConnections()).to.have.lengthOf(0)
   })
 })

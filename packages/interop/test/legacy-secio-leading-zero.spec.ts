@@ -7,9 +7,11 @@ import { mplex } from '@libp2p/mplex'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { secio } from '@uplink/secio'
 import { expect } from 'chai'
+import { installEcdhWitness } from './fixtures/ecdh-witness.js'
 import { LegacyPeer } from './fixtures/legacy-peer.js'
 import { uplinkNode } from './fixtures/nodes.js'
 import { ECHO, echoHandler, echoRoundTrip } from './fixtures/streams.js'
+import { installTimerWitness } from './fixtures/timer-witness.js'
 import type { DialEchoResult, LegacyEvent } from './fixtures/legacy-peer.js'
 import type { Node } from '@uplink/core'
 
@@ -18,7 +20,8 @@ const ECHO_BYTES = 16 * 1024
 /** Handshakes per direction at least; more (up to MAX_ROUNDS) until every case below has been seen. */
 const MIN_ROUNDS = 16
 const MAX_ROUNDS = 64
-const LEADING_ZERO_WAIT = 100
+/** Unlike any other delay in the stack, so the timer witness counts this wait alone. */
+const LEADING_ZERO_WAIT = 137
 
 /** One handshake as the legacy side saw it, and how it ended. */
 interface Round {
@@ -225,34 +228,41 @@ describe(`SECIO secrets with a leading zero byte (${CURVE}) against the legacy J
     }
   })
 
-  it(`Uplink ⇄ Uplink over ${CURVE} with leadingZeroWait: ${LEADING_ZERO_WAIT}: every handshake succeeds (the full-width fallback)`, async () => {
+  it(`Uplink ⇄ Uplink over ${CURVE}: every handshake succeeds, and the full-width fallback ran on exactly the zero-led ones`, async () => {
     const init = { exchanges: [CURVE] as Array<typeof CURVE>, leadingZeroWait: LEADING_ZERO_WAIT }
     const [a, b] = await Promise.all([startUplink(init), startUplink(init)])
-    const durations: number[] = []
     const failures: string[] = []
+    // Both sides run in this process: each handshake computes its (one) secret twice.
+    const ecdh = installEcdhWitness()
+    // Between two Uplinks the side that lost the order waits LEADING_ZERO_WAIT for the other's nonce
+    // frame when the secret starts with 0x00, and the winner waits for the loser's without a limit:
+    // that wait running out is the fallback to full width. Its delay is used by nothing else.
+    const waits = installTimerWitness(LEADING_ZERO_WAIT)
+    const zeroLedHandshakes = (): number => ecdh.secrets.filter(s => s.leadingZeros > 0).length / 2
 
-    // Uplink cannot report its secret, but a zero-led one costs the loser the whole wait (the
-    // winner waits for the loser), so such a dial takes at least LEADING_ZERO_WAIT while the
-    // others take ~10 ms here; keep going until one has been seen. (A very slow machine could
-    // pass this without the fallback; with secretWidths() forced to full width every dial of a
-    // run took 9-13 ms and this failed.)
-    for (let round = 1; round <= MAX_ROUNDS && (round <= MIN_ROUNDS || durations.every(ms => ms < LEADING_ZERO_WAIT)); round++) {
-      const started = performance.now()
-      try {
-        const stream = await a.dialProtocol(b.getMultiaddrs(), ECHO, { signal: AbortSignal.timeout(10_000) })
-        durations.push(performance.now() - started)
-        const echoed = await echoRoundTrip(stream, ECHO_BYTES, { signal: AbortSignal.timeout(10_000) })
-        if (!echoed.intact) failures.push(`round ${round}: echo not intact`)
-      } catch (err) {
-        durations.push(performance.now() - started)
-        failures.push(`round ${round}: ${errorText(err)}`)
-      } finally {
-        await a.hangUp(b.peerId).catch(() => {})
+    try {
+      for (let round = 1; round <= MAX_ROUNDS && (round <= MIN_ROUNDS || zeroLedHandshakes() === 0); round++) {
+        try {
+          const stream = await a.dialProtocol(b.getMultiaddrs(), ECHO, { signal: AbortSignal.timeout(10_000) })
+          const echoed = await echoRoundTrip(stream, ECHO_BYTES, { signal: AbortSignal.timeout(10_000) })
+          if (!echoed.intact) failures.push(`round ${round}: echo not intact`)
+        } catch (err) {
+          failures.push(`round ${round}: ${errorText(err)}`)
+        } finally {
+          await a.hangUp(b.peerId).catch(() => {})
+        }
       }
+    } finally {
+      waits.uninstall()
+      ecdh.uninstall()
     }
 
-    if (verbose) console.log(`      Uplink ⇄ Uplink: ${durations.length} handshakes, ${durations.filter(ms => ms >= LEADING_ZERO_WAIT).length} took ≥ ${LEADING_ZERO_WAIT} ms`)
+    const handshakes = ecdh.secrets.length / 2
+    if (verbose) console.log(`      Uplink ⇄ Uplink: ${handshakes} handshakes, ${zeroLedHandshakes()} zero-led, ${waits.fired} leading-zero waits ran out`)
     expect(failures).to.deep.equal([])
-    expect(durations.some(ms => ms >= LEADING_ZERO_WAIT), `dial times ${durations.map(Math.round).join(', ')} ms`).to.equal(true)
+    expect(ecdh.secrets.every(s => s.curve === 'secp521r1' && s.width === 66)).to.equal(true)
+    expect(zeroLedHandshakes(), `zero-led secrets in ${handshakes} handshakes`).to.be.at.least(1)
+    // one wait per zero-led handshake (the loser's), each ran out and fell back; none for the others
+    expect({ set: waits.set, fired: waits.fired }).to.deep.equal({ set: zeroLedHandshakes(), fired: zeroLedHandshakes() })
   })
 })
