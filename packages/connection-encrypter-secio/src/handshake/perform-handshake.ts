@@ -40,6 +40,8 @@ export interface HandshakeResult {
  */
 export async function performHandshake (stream: MessageStream, init: HandshakeInit): Promise<HandshakeResult> {
   const { log } = init
+  // an operation the caller has already given up on sends nothing
+  init.signal?.throwIfAborted()
   const io = framedIo(stream)
   const limits = { max: MAX_HANDSHAKE_MESSAGE_LENGTH }
 
