@@ -12,6 +12,7 @@ import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import { expect } from 'chai'
 import { FakePeer, receive, rejectionOf, within } from './fixtures/hostile-peer.js'
+import { ephemeralKeyOf } from '../src/handshake/secret.js'
 import { encrypter, peer } from './fixtures/peers.js'
 import { orderFor } from './fixtures/wire.js'
 import type { Peer } from './fixtures/peers.js'
@@ -24,7 +25,7 @@ const WAIT = 100
 const PAST_THE_WAIT = 3 * WAIT
 
 function ephemeralFrom (ecdh: ECDH): EphemeralKeyFactory {
-  return async () => ({ key: ecdh.getPublicKey(), genSharedKey: async (theirs: Uint8Array) => ecdh.computeSecret(theirs) })
+  return async () => ephemeralKeyOf(ecdh)
 }
 
 interface ZeroLedCase {

@@ -63,15 +63,23 @@ export async function performHandshake (stream: MessageStream, init: HandshakeIn
   log.trace('order %d, selected %s / %s / %s', order, suite.exchange, suite.cipher, suite.hash)
 
   const ephemeral = await (init.createEphemeral ?? generateEphemeral)(suite.exchange)
-  await io.write(await createExchange(init.privateKey, local, remote, ephemeral.key), init)
-  const exchange = readExchange(await io.read(limits, init), suite.exchange)
-  await verifyExchange(local, remote, exchange)
+  let secret: Uint8Array
+
+  try {
+    await io.write(await createExchange(init.privateKey, local, remote, ephemeral.key), init)
+    const exchange = readExchange(await io.read(limits, init), suite.exchange)
+    await verifyExchange(local, remote, exchange)
+    secret = await computeSharedSecret(ephemeral, exchange.ephemeralKey)
+  } finally {
+    // nothing past the secret needs the private scalar; confirmKeys wipes the secret once it is stretched
+    ephemeral.wipe()
+  }
 
   const channel = await confirmKeys(io, {
     ...init,
     suite,
     order,
-    secret: await computeSharedSecret(ephemeral, exchange.ephemeralKey),
+    secret,
     localNonce: local.nonce,
     remoteNonce: remote.nonce
   })
