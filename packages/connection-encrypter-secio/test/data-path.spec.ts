@@ -591,7 +591,7 @@ describe('secio data path', function () {
       expect(await closed(raw[1])).to.equal('reset')
       const { error } = await within(2_000, ended)
       expect(error?.name).to.equal('StreamResetError')
-      expect(listener.connection.status).to.not.equal('open')
+      expect(listener.connection.status).to.equal('reset')
     })
   })
 })
