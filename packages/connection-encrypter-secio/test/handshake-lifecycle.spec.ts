@@ -47,7 +47,7 @@ async function failedHandshake (init: SecioInit, signal?: AbortSignal): Promise<
   const secured = encrypter(uplink, init).secureInbound(raw, { signal })
   await fake.writeMessage(new Uint8Array([0xff, 0xff, 0xff]))
   const err = await rejectionOf(secured)
-  expect(await closed(raw)).to.not.equal('open')
+  expect(await closed(raw)).to.equal('aborted')
   return err.name
 }
 
@@ -103,8 +103,8 @@ describe('secio handshake lifecycle', function () {
     expect(err).to.be.instanceOf(TimeoutError)
     expect(err).to.be.instanceOf(DeadlineExceededError)
     expect(err.timeoutMs).to.equal(200)
-    expect(await closed(raw)).to.not.equal('open')
-    expect(await closed(fakeRaw)).to.not.equal('open')
+    expect(await closed(raw)).to.equal('aborted')
+    expect(await closed(fakeRaw)).to.equal('reset')
   })
 
   it('the caller\'s abort still wins over the deadline and keeps its own reason', async () => {
@@ -142,8 +142,8 @@ describe('secio handshake lifecycle', function () {
     expect(err.name).to.equal('TimeoutError')
     expect(err).to.be.instanceOf(DeadlineExceededError)
     expect(err.timeoutMs).to.equal(DEFAULT_HANDSHAKE_TIMEOUT)
-    expect(await closed(raw)).to.not.equal('open')
-    expect(await closed(fakeRaw)).to.not.equal('open')
+    expect(await closed(raw)).to.equal('aborted')
+    expect(await closed(fakeRaw)).to.equal('reset')
   })
 
   it('a handshake that completes is not aborted later by its deadline', async () => {

@@ -35,7 +35,7 @@ describe('secio replayed frames', function () {
     const { data, error } = await within(2_000, ended)
     expect(error?.name).to.equal('ReplayedFrameError')
     expect(str(data)).to.equal('pay 10 coins;')
-    expect(await closed(raw)).to.not.equal('open')
+    expect(await closed(raw)).to.equal('aborted')
   })
 
   it('a replay in the same read as good frames: the frames before it are delivered, then ReplayedFrameError, nothing after', async () => {
@@ -47,7 +47,7 @@ describe('secio replayed frames', function () {
     const { data, error } = await within(2_000, ended)
     expect(error?.name).to.equal('ReplayedFrameError')
     expect(str(data)).to.equal('frame one;frame two;')
-    expect(await closed(raw)).to.not.equal('open')
+    expect(await closed(raw)).to.equal('aborted')
   })
 
   it(`a frame replayed ${REPLAY_WINDOW - 1} frames later is still caught`, async () => {
@@ -68,7 +68,7 @@ describe('secio replayed frames', function () {
 
     const { error } = await within(2_000, ended)
     expect(error?.name).to.equal('ReplayedFrameError')
-    expect(await closed(raw)).to.not.equal('open')
+    expect(await closed(raw)).to.equal('aborted')
   })
 
   it(`what is not caught: a replay older than the window (${REPLAY_WINDOW} frames) decrypts to garbage, never to the original`, async () => {

@@ -10,6 +10,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import { expect } from 'chai'
+import { ephemeralKeyOf } from '../src/handshake/secret.js'
 import { encrypter, handshake, transfer } from './fixtures/peers.js'
 import { concatBytes, lengthPrefixed, orderFor, pbField, recordSends, splitFrames, stretch, toHex } from './fixtures/wire.js'
 import type { Preferences } from '../src/handshake/algorithms.js'
@@ -52,7 +53,7 @@ function fixedEphemeral (privateKey: Uint8Array): EphemeralKeyFactory {
     if (curve !== 'P-256') throw new Error(`the transcript expects P-256, the handshake asked for ${curve}`)
     const ecdh = createECDH('prime256v1')
     ecdh.setPrivateKey(privateKey)
-    return { key: ecdh.getPublicKey(), genSharedKey: async (theirs: Uint8Array) => ecdh.computeSecret(theirs) }
+    return ephemeralKeyOf(ecdh)
   }
 }
 

@@ -56,14 +56,15 @@ function checkList<T extends string> (field: string, list: readonly string[], su
 /**
  * go/js `selectBest`: the side that wins the order (`order > 0`) has its list
  * walked first, so both sides pick the same entry. Names are compared exactly,
- * case-sensitive, as on the wire.
+ * case-sensitive, as on the wire. The message opens with the words go-libp2p
+ * and the legacy JS use, so logs from either side read alike.
  */
 export function selectBest (order: number, ours: readonly string[], theirs: readonly string[]): string {
   const [first, second] = order < 0 ? [theirs, ours] : [ours, theirs]
   const chosen = first.find(name => second.includes(name))
 
   if (chosen == null) {
-    throw new NoCommonAlgorithmError(`no algorithm in common: ours ${ours.join(',')} / theirs ${theirs.join(',')}`)
+    throw new NoCommonAlgorithmError(`No algorithms in common: ours ${ours.join(',')} / theirs ${theirs.join(',')}`)
   }
 
   return chosen

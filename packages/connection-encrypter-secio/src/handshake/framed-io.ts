@@ -1,3 +1,4 @@
+import { StreamResetError } from '@libp2p/interface'
 import { byteStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidFrameLengthError } from '../errors.js'
@@ -30,27 +31,47 @@ export function lengthPrefix (length: number): Uint8Array {
   return prefix
 }
 
+/**
+ * Once the peer has reset the connection, a read that started afterwards
+ * fails as an EOF and a write as a state error (or with the close event
+ * itself): all of them are the peer's reset, so they are named so, whichever
+ * step was under way. An abort of our own signal keeps its reason.
+ */
+async function resetNamed <T> (stream: MessageStream, options: FrameReadOptions, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation()
+  } catch (err) {
+    const ownAbort = [options.signal, options.headerSignal].some(signal => signal?.aborted === true && signal.reason === err)
+
+    if (stream.status === 'reset' && !ownAbort && !(err instanceof StreamResetError)) {
+      throw Object.assign(new StreamResetError('the connection was reset by the remote'), { cause: err })
+    }
+
+    throw err
+  }
+}
+
 export function framedIo (stream: MessageStream): FramedIo {
   const bytes = byteStream(stream)
 
   return {
     async write (payload, options) {
-      await bytes.write(new Uint8ArrayList(lengthPrefix(payload.byteLength), payload), options)
+      await resetNamed(stream, options, async () => bytes.write(new Uint8ArrayList(lengthPrefix(payload.byteLength), payload), options))
     },
 
     async writeFramed (frame, options) {
-      await bytes.write(frame, options)
+      await resetNamed(stream, options, async () => bytes.write(frame, options))
     },
 
     async read ({ min = 0, max }, options) {
-      const header = await bytes.read({ bytes: 4, signal: options.headerSignal ?? options.signal })
+      const header = await resetNamed(stream, options, async () => bytes.read({ bytes: 4, signal: options.headerSignal ?? options.signal }))
       const length = header.getUint32(0)
 
       if (length > max || length < min) {
         throw new InvalidFrameLengthError(`frame length ${length} is outside ${min}..${max}`)
       }
 
-      return (await bytes.read({ bytes: length, signal: options.signal })).subarray()
+      return (await resetNamed(stream, options, async () => bytes.read({ bytes: length, signal: options.signal }))).subarray()
     },
 
     unwrap () {

@@ -42,6 +42,8 @@ export interface HandshakeResult {
  */
 export async function performHandshake (stream: MessageStream, init: HandshakeInit): Promise<HandshakeResult> {
   const { log } = init
+  // an operation the caller has already given up on sends nothing
+  init.signal?.throwIfAborted()
   const io = framedIo(stream)
   const limits = { max: MAX_HANDSHAKE_MESSAGE_LENGTH }
 
@@ -72,15 +74,23 @@ export async function performHandshake (stream: MessageStream, init: HandshakeIn
   })
 
   const ephemeral = await (init.createEphemeral ?? generateEphemeral)(suite.exchange)
-  await io.write(await createExchange(init.privateKey, local, remote, ephemeral.key), init)
-  const exchange = readExchange(await io.read(limits, init), suite.exchange)
-  await verifyExchange(local, remote, exchange)
+  let secret: Uint8Array
+
+  try {
+    await io.write(await createExchange(init.privateKey, local, remote, ephemeral.key), init)
+    const exchange = readExchange(await io.read(limits, init), suite.exchange)
+    await verifyExchange(local, remote, exchange)
+    secret = await computeSharedSecret(ephemeral, exchange.ephemeralKey)
+  } finally {
+    // nothing past the secret needs the private scalar; confirmKeys wipes the secret once it is stretched
+    ephemeral.wipe()
+  }
 
   const { channel, keying } = await confirmKeys(io, {
     ...init,
     suite,
     order,
-    secret: await computeSharedSecret(ephemeral, exchange.ephemeralKey),
+    secret,
     localNonce: local.nonce,
     remoteNonce: remote.nonce,
     remoteMarked

@@ -1,18 +1,76 @@
-import { generateEphemeralKeyPair } from '@libp2p/crypto/keys'
+import { createECDH } from 'node:crypto'
 import { InvalidExchangeError } from '../errors.js'
 import type { ExchangeName } from './algorithms.js'
-import type { ECDHKey } from '@libp2p/crypto/keys'
+import type { ECDH } from 'node:crypto'
+
+/** One handshake's ephemeral ECDH key pair. */
+export interface EphemeralKey {
+  /** Our public point, uncompressed (`0x04 ‖ X ‖ Y`), as the Exchange carries it. */
+  readonly key: Uint8Array
+  /** X of our private scalar times the peer's point, at the curve's full width. */
+  genSharedKey(theirs: Uint8Array): Promise<Uint8Array>
+  /** Destroys the private scalar. The handshake calls it once the secret is computed, or when it fails before. */
+  wipe(): void
+}
 
 /** Makes the ephemeral ECDH key pair for one handshake; tests inject fixed ones. */
-export type EphemeralKeyFactory = (curve: ExchangeName) => Promise<ECDHKey>
+export type EphemeralKeyFactory = (curve: ExchangeName) => Promise<EphemeralKey>
 
-export const generateEphemeral: EphemeralKeyFactory = async (curve) => generateEphemeralKeyPair(curve)
+const OPENSSL_CURVE: Record<ExchangeName, string> = {
+  'P-256': 'prime256v1',
+  'P-384': 'secp384r1',
+  'P-521': 'secp521r1'
+}
+
+/** The smallest valid scalar: what a wiped key holds instead of its secret one. */
+const SCALAR_ONE = Uint8Array.of(1)
+
+export const generateEphemeral: EphemeralKeyFactory = async (curve) => {
+  const ecdh = createECDH(OPENSSL_CURVE[curve])
+  ecdh.generateKeys()
+  return ephemeralKeyOf(ecdh)
+}
+
+/**
+ * An `EphemeralKey` over a Node `ECDH` whose key pair is set. Ours rather
+ * than `@libp2p/crypto`'s `generateEphemeralKeyPair`, which keeps its `ECDH`
+ * in a closure where nothing can reach it to wipe.
+ *
+ * The scalar lives inside OpenSSL and never enters JavaScript (we never call
+ * `getPrivateKey()`), and Node can neither zero nor free it on demand. It can
+ * replace it: `setPrivateKey()` installs a new EC key and frees the old one,
+ * which OpenSSL's `EC_KEY_free` does with `BN_clear_free` (zeroing it). So
+ * `wipe()` puts the scalar 1, which is no secret, in its place, and the key
+ * refuses any use after that.
+ */
+export function ephemeralKeyOf (ecdh: ECDH): EphemeralKey {
+  let wiped = false
+
+  return {
+    key: ecdh.getPublicKey(),
+
+    async genSharedKey (theirs) {
+      if (wiped) {
+        throw new Error('this ephemeral key was wiped: it computes no more secrets')
+      }
+
+      return ecdh.computeSecret(theirs)
+    },
+
+    wipe () {
+      if (!wiped) {
+        wiped = true
+        ecdh.setPrivateKey(SCALAR_ONE)
+      }
+    }
+  }
+}
 
 /**
  * The X coordinate of our private scalar times the peer's point, at the
  * curve's full width. OpenSSL rejects points that are not on the curve.
  */
-export async function computeSharedSecret (ephemeral: ECDHKey, remoteEphemeralKey: Uint8Array): Promise<Uint8Array> {
+export async function computeSharedSecret (ephemeral: EphemeralKey, remoteEphemeralKey: Uint8Array): Promise<Uint8Array> {
   try {
     return await ephemeral.genSharedKey(remoteEphemeralKey)
   } catch (err) {
