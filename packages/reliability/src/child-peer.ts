@@ -1,5 +1,6 @@
 // An Uplink peer in a process of its own, so a test can SIGKILL it or run many of them at once.
-// It speaks one JSON line per event on stdout and waits for "go" on stdin before it starts dialing.
+// It speaks one JSON line per event on stdout; a dialer waits for "go" on stdin before it dials, and again
+// before its connections exchange their messages.
 //   node child-peer.js listen <muxer>                        → {"event":"listening","addr":…}
 //   node child-peer.js dial <muxer> <addr> <connections> <streams> <messages> <maxMessage>
 //                                                            → {"event":"ready"} {"event":"connected",…} {"event":"done",…}
@@ -16,10 +17,11 @@ function say (message: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(message)}\n`)
 }
 
+const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
+
 async function waitForGo (): Promise<void> {
-  const lines = createInterface({ input: process.stdin })
-  for await (const line of lines) {
-    if (line.trim() === 'go') return
+  for (let line = await stdinLines.next(); line.done !== true; line = await stdinLines.next()) {
+    if (line.value.trim() === 'go') return
   }
 }
 
@@ -51,6 +53,9 @@ if (role === 'listen') {
     }
   }))
   say({ event: 'connected', connections: dialed.filter(c => c != null).length })
+  // and the exchange starts only once every process has dialed everything: a process already busy with data
+  // would otherwise starve the others' handshakes on a shared machine
+  await waitForGo()
   await Promise.all(dialed.map(async connection => {
     if (connection == null) return
     const result = await transfer(connection, shape, signal)

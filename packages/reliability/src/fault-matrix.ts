@@ -13,7 +13,7 @@ import type { TransferShape } from './transfer.js'
 import type { PrivateKey } from '@libp2p/interface'
 
 /** ms of silence before a socket gives up, and of a whole upgrade: short, so stalls end in seconds */
-export const FAULT_TIMEOUT = 2_000
+export const FAULT_TIMEOUT = 8_000
 const HANG_GUARD = 30_000
 const DIRECTIONS: Direction[] = ['toListener', 'toDialer']
 

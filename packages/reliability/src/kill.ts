@@ -56,6 +56,10 @@ async function killDialer (scenario: KillScenario, muxer: MuxerName): Promise<Ki
     child = startChild(['dial', muxer, listener.addr.toString(), '1', String(LONG.streams), String(LONG.messages), String(LONG.maxMessage)])
     await child.next('ready')
     child.go()
+    if (!midHandshake) {
+      await child.next('connected')
+      child.go()
+    }
     await within(HANG_GUARD, child.exited, 'the child to die')
     let outcome: Outcome
 

@@ -61,6 +61,7 @@ export async function runLoad (shape: LoadShape, muxer: MuxerName): Promise<Load
     for (const child of children) child.go()
     const connected = await Promise.all(children.map(async child => child.next('connected')))
     const dialSeconds = (performance.now() - started) / 1000
+    for (const child of children) child.go()
     const done = await Promise.all(children.map(async child => child.next('done')))
     const seconds = (performance.now() - started) / 1000
     const outcomes: Tally = {}

@@ -57,6 +57,8 @@ export async function runSoak (shape: SoakShape, muxer: MuxerName): Promise<Soak
     } catch (err) {
       count(outcomes, (err as Error).name)
     }
+    // the listener keeps every inbound outcome for runs that inspect them; a soak must not
+    listener.inbound.splice(0)
     connections++
   }
 
