@@ -58,7 +58,7 @@ export async function runSoak (shape: SoakShape, muxer: MuxerName): Promise<Soak
       count(outcomes, (err as Error).name)
     }
     // the listener keeps every inbound outcome for runs that inspect them; a soak must not
-    listener.inbound.splice(0)
+    void listener.inbound.splice(0)
     connections++
   }
 
