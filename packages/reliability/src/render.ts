@@ -10,6 +10,15 @@ function header (title: string, result: PartResult<unknown> | undefined, part: s
   return `### ${title}\n\n\`${result.command}\` — ${result.seconds} s on ${result.machine}, ${result.finished.slice(0, 10)}.\n`
 }
 
+function regionStart (spans: Array<{ region: string, start: number }>, region: string): number {
+  return spans.find(span => span.region === region)?.start ?? 0
+}
+
+/** The fault kinds under which some connection still came through intact. */
+function intactKinds (byFault: Record<string, Tally>): string {
+  return Object.entries(byFault).filter(([kind, tally]) => kind !== 'none' && (tally.intact ?? 0) > 0).map(([kind, tally]) => `${tally.intact} × ${kind}`).join(', ')
+}
+
 function tallyCell (tally: Tally): string {
   return Object.entries(tally).sort((a, b) => b[1] - a[1]).map(([what, count]) => `${count} × ${what}`).join('; ')
 }
@@ -31,8 +40,7 @@ verified by position and SHA-256. "A ← B" is an error named A whose innermost 
 ${Object.entries(f.byFault as Record<string, Tally>).map(([fault, tally]) => `| ${fault} | ${tallyCell(tally)} |`).join('\n')}
 
 **${n(f.cases)} connections, ${n(f.bytesSent)} bytes sent; ${f.unacceptable.length} silently short, corrupt, hung or unnamed; bytes lost: ${n(f.bytesLost)}.**
-${f.intactAfterFault} connections delivered everything intact although their fault fired (latency, fragments, a
-half-close or reset after the last byte, a dropped or reordered frame the muxer's framing happened to survive).
+${f.intactAfterFault} connections delivered everything intact although their fault fired (${intactKinds(f.byFault)}).
 `)
   }
 
@@ -50,7 +58,7 @@ ${Object.entries(r.tallies as Record<string, Tally>).map(([where, tally]) => `| 
 
 ${connected.length === 0
   ? 'No flip produced a connection.'
-  : `${connected.length} flip(s) produced a connection that carried data intact: ${connected.map(c => `${c.direction} byte ${c.offset} (${c.region})`).join(', ')} — the tag byte of the Exchange's first field, whose flipped wire type the protobuf decoder ignores, so the decoded Exchange is the one that was signed.`}
+  : `${connected.length} flip(s) produced a connection that carried data intact: ${connected.map(c => `${c.direction} byte ${c.offset} (${c.region}, byte ${c.offset - regionStart(r.layout[c.direction], c.region) - 4} of its protobuf)`).join(', ')}. Byte 0 of the Exchange is its first field's tag: the flip changes only the wire type, which the protobuf decoder does not check, so the decoded Exchange is the one that was signed.`}
 `)
     }
   }

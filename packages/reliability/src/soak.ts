@@ -21,7 +21,7 @@ export interface SoakShape {
 }
 
 export const FULL_SOAK: SoakShape = { seconds: 180, concurrency: 8, streams: 3, messages: 50, maxMessage: 1_024, heapSlack: 8 * 1024 * 1024 }
-export const QUICK_SOAK: SoakShape = { seconds: 8, concurrency: 4, streams: 3, messages: 50, maxMessage: 1_024, heapSlack: 8 * 1024 * 1024 }
+export const QUICK_SOAK: SoakShape = { seconds: 5, concurrency: 4, streams: 3, messages: 50, maxMessage: 1_024, heapSlack: 8 * 1024 * 1024 }
 
 export interface SoakReport {
   muxer: MuxerName

@@ -6,7 +6,6 @@ import type { KillScenario } from '../src/kill.js'
 
 const CASES: Array<[KillScenario, MuxerName]> = [
   ...KILL_SCENARIOS.map(scenario => [scenario, 'yamux'] as [KillScenario, MuxerName]),
-  ['dialer killed mid-transfer', 'mplex'],
   ['listener killed mid-transfer', 'mplex']
 ]
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai'
 import { runLoad } from '../src/load.js'
 
-const SHORT = { processes: 2, connectionsPerProcess: 5, streams: 4, messagesPerConnection: 400, maxMessage: 128 }
+const SHORT = { processes: 2, connectionsPerProcess: 5, streams: 4, messagesPerConnection: 200, maxMessage: 128 }
 
 describe('load from separate processes (short run)', function () {
   this.timeout(120_000)
