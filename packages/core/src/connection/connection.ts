@@ -11,6 +11,7 @@ import { TypedEventEmitter } from 'main-event'
 import { deadlineSignal } from '@uplink/deadline'
 import { MuxerUnavailableError } from '../errors.js'
 import { applicationStream } from './application-stream.js'
+import { streamOpenError } from './stream-open-error.js'
 import { countStreams, streamLimit } from './stream-limits.js'
 import type { FirstFailure } from '../upgrader/first-failure.js'
 import type { StreamHandlerRegistry } from './stream-handlers.js'
@@ -154,7 +155,8 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
 
       stream.log('opened outbound stream for %s', stream.protocol)
       return stream
-    } catch (err: any) {
+    } catch (thrown: any) {
+      const err = streamOpenError(thrown, this.failure.first)
       stream?.abort(err)
       throw err
     } finally {

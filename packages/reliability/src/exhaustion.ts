@@ -1,0 +1,122 @@
+// Attacks on a listener's resources over real sockets: many failed handshakes (is anything pinned after
+// them?) and a flood of half-open sockets (are file descriptors bounded while an honest peer is served?).
+import { connect } from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { DEFAULT_MAX_PENDING_INBOUND_UPGRADES_PER_HOST } from '@uplink/core'
+import { dial, startListener, upgraderFor } from './endpoints.js'
+import { hostileClient } from './hostile.js'
+import { causeNames, count } from './outcome.js'
+import { pool } from './pool.js'
+import { activeResources, heapAfterGc, openFds } from './resources.js'
+import { transfer } from './transfer.js'
+import type { Tally } from './outcome.js'
+import type { Socket } from 'node:net'
+
+export interface FailedHandshakesReport {
+  handshakes: number
+  /** the listener's upgrade errors, innermost cause by name */
+  errors: Tally
+  /** after a forced GC: before, at once after the last failure, and one second later */
+  heap: { baseline: number, after: number, growth: number, afterOneSecond: number, growthAfterOneSecond: number }
+  fds: { baseline: number, after: number }
+  resources: { baseline: number, after: number }
+  pendingAfter: number
+}
+
+/**
+ * `total` dialers that select /secio/1.0.0 and send a Propose of random bytes. Measured after a forced GC at
+ * once after the last one failed, and one second later: the heap must be back to its baseline by then.
+ */
+export async function failedHandshakes (total: number, concurrency = 16): Promise<FailedHandshakesReport> {
+  const listener = await startListener({ muxer: 'yamux', inboundUpgradeLimits: { maxPending: 256, maxPendingPerHost: 256, maxPerHostPerSecond: 1_000_000 } })
+  const privateKey = await generateKeyPair('Ed25519')
+  const errors: Tally = {}
+  const one = async (): Promise<void> => {
+    const client = await hostileClient(listener)
+    await client.selectSecio()
+    await client.fake(privateKey).writeMessage(randomBytes(64))
+    await client.closed
+  }
+
+  try {
+    // warm-up: the first failures load code and fill caches that are not per-connection state
+    await pool(Array.from({ length: 200 }, () => one), concurrency)
+    await Promise.all(listener.inbound.splice(0))
+    const baseline = { heap: heapAfterGc(), fds: openFds(), resources: activeResources() }
+
+    await pool(Array.from({ length: total }, () => one), concurrency)
+    for (const outcome of await Promise.all(listener.inbound.splice(0))) {
+      count(errors, outcome.error == null ? 'connected' : deepestNamed(outcome.error))
+    }
+    const after = { heap: heapAfterGc(), fds: openFds(), resources: activeResources() }
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+    const afterOneSecond = heapAfterGc()
+    return {
+      handshakes: total,
+      errors,
+      heap: { baseline: baseline.heap, after: after.heap, growth: after.heap - baseline.heap, afterOneSecond, growthAfterOneSecond: afterOneSecond - baseline.heap },
+      fds: { baseline: baseline.fds, after: after.fds },
+      resources: { baseline: baseline.resources, after: after.resources },
+      pendingAfter: listener.upgrader.pendingInboundUpgrades
+    }
+  } finally {
+    await listener.close()
+  }
+}
+
+/** The innermost cause with a name of its own (a decoder's RangeError says less than the InvalidProposeError around it). */
+function deepestNamed (err: Error): string {
+  const generic = new Set(['Error', 'RangeError', 'TypeError'])
+  return causeNames(err).filter(name => !generic.has(name)).pop() ?? err.name
+}
+
+export interface HalfOpenReport {
+  sockets: number
+  /** closed by the listener at once, beyond its per-host limit */
+  closedByListener: number
+  /** file descriptors the listener's side held at the height of the flood (total open minus the flood's own) */
+  listenerFds: number
+  baselineFds: number
+  pendingUpgrades: number
+  honestServed: boolean
+  fdsAfter: number
+}
+
+/** `total` silent sockets from 127.0.0.2 against default limits, then an honest dial and transfer meanwhile. */
+export async function halfOpenFlood (total: number): Promise<HalfOpenReport> {
+  const listener = await startListener({ muxer: 'yamux' })
+  const baselineFds = openFds()
+  const flood: Socket[] = []
+  let closedByListener = 0
+
+  try {
+    let allClosed: () => void = () => {}
+    const enoughClosed = new Promise<void>(resolve => { allClosed = resolve })
+    for (let i = 0; i < total; i++) {
+      const socket = connect({ port: listener.port, host: listener.host, localAddress: '127.0.0.2' })
+      socket.on('error', () => {})
+      socket.on('close', () => {
+        if (++closedByListener >= total - DEFAULT_MAX_PENDING_INBOUND_UPGRADES_PER_HOST) allClosed()
+      })
+      flood.push(socket)
+    }
+    await enoughClosed
+    const closedAtHeight = closedByListener
+    const floodOpen = flood.filter(socket => !socket.destroyed).length
+    const listenerFds = openFds() - baselineFds - floodOpen
+    const pendingUpgrades = listener.upgrader.pendingInboundUpgrades
+
+    const signal = AbortSignal.timeout(20_000)
+    const connection = await dial(upgraderFor(await generateKeyPair('Ed25519'), { muxer: 'yamux' }), listener.addr, { signal })
+    const result = await transfer(connection, { streams: 2, messages: 100, maxMessage: 512 }, signal)
+    await connection.close()
+
+    for (const socket of flood) socket.destroy()
+    await new Promise(resolve => setTimeout(resolve, 200))
+    return { sockets: total, closedByListener: closedAtHeight, listenerFds, baselineFds, pendingUpgrades, honestServed: result.outcome.kind === 'intact', fdsAfter: openFds() }
+  } finally {
+    for (const socket of flood) socket.destroy()
+    await listener.close()
+  }
+}
