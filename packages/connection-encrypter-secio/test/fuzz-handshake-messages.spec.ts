@@ -42,7 +42,7 @@ describe('fuzz: SECIO Propose and Exchange as pure functions', function () {
       name: 'secio/propose',
       kind: 'pure',
       inputs: 'recorded Proposes (Ed25519, secp256k1, RSA-2048) flipped, truncated, extended, duplicated, protobuf lengths edited; random bytes',
-      runs: { test: 3_000, full: 25_000 },
+      runs: { test: 3_000, full: 30_000 },
       arbitrary: damaged(recorded, r => r.propose, [2]),
       check: ({ index, bytes }) => {
         const { reader, propose } = recorded[index] as RecordedHandshake

@@ -59,7 +59,7 @@ describe('fuzz: the upgrader on live connections', function () {
       name: 'upgrader/select-crypto-live',
       kind: 'live',
       inputs: 'a recorded multistream-select of /secio/1.0.0 (dialer\'s or listener\'s side) flipped, cut, extended, repeated, varint lengths edited, random; random pieces',
-      runs: { test: 150, full: 3_000 },
+      runs: { test: 150, full: 2_000 },
       hangAfter: 10_000,
       arbitrary: input,
       check: async ({ role, mutation, splits }) => {
@@ -96,7 +96,7 @@ describe('fuzz: the upgrader on live connections', function () {
       name: 'upgrader/secured-live',
       kind: 'live',
       inputs: 'a recorded muxer negotiation and yamux session, damaged as above, written through an honest SECIO channel (sealed with the real session keys) in random pieces',
-      runs: { test: 100, full: 3_000 },
+      runs: { test: 100, full: 2_000 },
       hangAfter: 12_000,
       arbitrary: input,
       check: async ({ mutation, splits }) => {
