@@ -4,11 +4,12 @@
 // bytes and whole replayed frames, length-prefix edits up to 0xFFFFFFFF) and in arbitrary pieces.
 // The Uplink reader must get exactly the plaintexts of the frames that arrived intact, in order,
 // then a named error (a clean end only for a cut at a frame boundary), and the raw connection closes.
-import { applyMutation, mutationOf, readSplits, runFuzzTarget, split } from '@uplink/fuzz'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { applyMutation, arrayBufferBytes, collectGarbage, mutationOf, pseudoRandomBytes, readSplits, runFuzzTarget, split } from '@uplink/fuzz'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { DEFAULT_MAX_FRAME_LENGTH } from '../src/constants.js'
-import { againstFake, closed, drain, within } from './fixtures/hostile-peer.js'
+import { againstFake, closed, drain, prefix, within } from './fixtures/hostile-peer.js'
 import { expectIntactPrefix, plaintexts, sealAll } from './fuzz/sealed-frames.js'
 
 /** SHA256 is both sides' first choice, so every handshake here agrees on it. */
@@ -55,6 +56,52 @@ describe('fuzz: SECIO data frames under live session keys', function () {
         if (error == null) await secured.connection.close()
         expect(await closed(raw), 'the raw connection closes').to.not.equal('open')
         return outcome
+      }
+    })
+  })
+
+  it('a declared frame length is never what we allocate: a hostile prefix with a few body bytes costs no memory of its size', async () => {
+    const declared = fc.oneof(
+      fc.integer({ min: 2 * 1024 * 1024, max: DEFAULT_MAX_FRAME_LENGTH }),
+      fc.constantFrom(DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_FRAME_LENGTH + 1, 0x7fffffff, 0xffffffff),
+      fc.integer({ min: DEFAULT_MAX_FRAME_LENGTH + 1, max: 0xffffffff })
+    )
+
+    await runFuzzTarget({
+      name: 'secio/declared-length-live',
+      kind: 'live',
+      inputs: 'after an honest handshake, a frame length prefix of 2 MiB to 0xFFFFFFFF followed by up to 4 KiB of body; ArrayBuffer memory measured after a full GC',
+      runs: { test: 40, full: 400 },
+      hangAfter: 10_000,
+      arbitrary: fc.record({ length: declared, body: fc.integer({ min: 0, max: 4096 }), seed: fc.integer({ min: 1, max: 0x7fffffff }) }),
+      check: async ({ length, body, seed }) => {
+        const { secured, raw, fakeRaw } = await againstFake()
+        const reading = drain(secured.connection)
+        collectGarbage()
+        const before = arrayBufferBytes()
+
+        fakeRaw.send(prefix(length))
+        // a length over the limit may already have closed the connection
+        if (fakeRaw.status === 'open') fakeRaw.send(pseudoRandomBytes(seed, body))
+        await sleep(5)
+        const grown = arrayBufferBytes() - before
+
+        // a megabyte is hundreds of times what a few KiB of reads and one handshake's buffers take
+        expect(grown, `${grown} bytes held after a declared length of ${length}`).to.be.below(1024 * 1024)
+
+        if (length > DEFAULT_MAX_FRAME_LENGTH) {
+          const { error } = await within(5_000, reading, 'the reader')
+          expect(error?.name, 'a length over the limit is refused at once').to.equal('InvalidFrameLengthError')
+          expect(await closed(raw)).to.not.equal('open')
+          return 'refused: InvalidFrameLengthError'
+        }
+
+        // within the limit the reader waits for the body; the peer leaves instead
+        await fakeRaw.close().catch(() => {})
+        const { error } = await within(5_000, reading, 'the reader')
+        expect(error?.name).to.equal('UnexpectedEOFError')
+        expect(await closed(raw)).to.not.equal('open')
+        return 'waited, then UnexpectedEOFError'
       }
     })
   })
