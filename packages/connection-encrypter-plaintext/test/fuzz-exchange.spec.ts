@@ -101,12 +101,12 @@ describe('fuzz: the plaintext exchange', function () {
       kind: 'live',
       inputs: 'a hostile peer\'s recorded Exchange (with its varint prefix) mutated as above, sent in random pieces; Uplink as listener and dialer',
       runs: { test: 150, full: 3_000 },
-      hangAfter: 8_000,
+      hangAfter: 20_000,
       arbitrary: fc.record({ damage: damaged(recorded, true), role: fc.constantFrom('listener', 'dialer'), splits: readSplits() }),
       check: async ({ damage, role, splits }) => {
         const { peerId } = recorded[damage.index] as Recorded
         const [hostileRaw, raw] = multiaddrConnectionPair()
-        const options = { signal: AbortSignal.timeout(6_000), remotePeer: role === 'dialer' ? peerId : undefined }
+        const options = { signal: AbortSignal.timeout(12_000), remotePeer: role === 'dialer' ? peerId : undefined }
         const settled = Promise.allSettled([role === 'listener' ? encrypter.secureInbound(raw, options) : encrypter.secureOutbound(raw, options)])
 
         for (const piece of split(damage.bytes, splits)) hostileRaw.send(piece)

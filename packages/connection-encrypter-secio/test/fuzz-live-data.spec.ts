@@ -35,7 +35,7 @@ describe('fuzz: SECIO data frames under live session keys', function () {
       kind: 'live',
       inputs: 'data frames sealed with the session keys of an honest handshake, then flipped, cut, extended, repeated or replayed, length prefixes edited; random pieces',
       runs: { test: 150, full: 4_000 },
-      hangAfter: 10_000,
+      hangAfter: 25_000,
       arbitrary: input,
       check: async ({ messages, mutation, splits }) => {
         const { fake, secured, raw, fakeRaw } = await againstFake()
@@ -50,11 +50,11 @@ describe('fuzz: SECIO data frames under live session keys', function () {
         }
         await fakeRaw.close().catch(() => {})
 
-        const { data, error } = await within(8_000, reading, 'the reader')
+        const { data, error } = await within(15_000, reading, 'the reader')
         const outcome = expectIntactPrefix(sealed, damaged, messages, data, error)
 
         if (error == null) await secured.connection.close()
-        expect(await closed(raw), 'the raw connection closes').to.not.equal('open')
+        expect(await closed(raw, 10_000), 'the raw connection closes').to.not.equal('open')
         return outcome
       }
     })
@@ -72,7 +72,7 @@ describe('fuzz: SECIO data frames under live session keys', function () {
       kind: 'live',
       inputs: 'after an honest handshake, a frame length prefix of 2 MiB to 0xFFFFFFFF followed by up to 4 KiB of body; ArrayBuffer memory measured after a full GC',
       runs: { test: 40, full: 400 },
-      hangAfter: 10_000,
+      hangAfter: 25_000,
       arbitrary: fc.record({ length: declared, body: fc.integer({ min: 0, max: 4096 }), seed: fc.integer({ min: 1, max: 0x7fffffff }) }),
       check: async ({ length, body, seed }) => {
         const { secured, raw, fakeRaw } = await againstFake()
@@ -90,17 +90,17 @@ describe('fuzz: SECIO data frames under live session keys', function () {
         expect(grown, `${grown} bytes held after a declared length of ${length}`).to.be.below(1024 * 1024)
 
         if (length > DEFAULT_MAX_FRAME_LENGTH) {
-          const { error } = await within(5_000, reading, 'the reader')
+          const { error } = await within(15_000, reading, 'the reader')
           expect(error?.name, 'a length over the limit is refused at once').to.equal('InvalidFrameLengthError')
-          expect(await closed(raw)).to.not.equal('open')
+          expect(await closed(raw, 10_000)).to.not.equal('open')
           return 'refused: InvalidFrameLengthError'
         }
 
         // within the limit the reader waits for the body; the peer leaves instead
         await fakeRaw.close().catch(() => {})
-        const { error } = await within(5_000, reading, 'the reader')
+        const { error } = await within(15_000, reading, 'the reader')
         expect(error?.name).to.equal('UnexpectedEOFError')
-        expect(await closed(raw)).to.not.equal('open')
+        expect(await closed(raw, 10_000)).to.not.equal('open')
         return 'waited, then UnexpectedEOFError'
       }
     })

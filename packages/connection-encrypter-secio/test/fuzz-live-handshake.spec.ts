@@ -66,13 +66,13 @@ describe('fuzz: the SECIO handshake on a live connection', function () {
       kind: 'live',
       inputs: 'a hostile peer\'s Propose, Exchange or nonce frame mutated (flips, cuts, insertions, repeats, length prefix and protobuf lengths, random), sent in random pieces; Uplink as listener and as dialer',
       runs: { test: 150, full: 4_000 },
-      hangAfter: 8_000,
+      hangAfter: 20_000,
       arbitrary: damage,
       check: async ({ role, phase, mutation, splits }) => {
         const [fakeRaw, raw] = multiaddrConnectionPair()
         const fake = new FakePeer(fakeRaw, { privateKey: hostile.privateKey })
-        const secio = encrypter(uplink, { handshakeTimeout: 4_000, leadingZeroWait: 200 })
-        const options = { signal: AbortSignal.timeout(6_000), remotePeer: role === 'dialer' ? hostile.peerId : undefined }
+        const secio = encrypter(uplink, { handshakeTimeout: 10_000, leadingZeroWait: 200 })
+        const options = { signal: AbortSignal.timeout(12_000), remotePeer: role === 'dialer' ? hostile.peerId : undefined }
         const secured = role === 'listener' ? secio.secureInbound(raw, options) : secio.secureOutbound(raw, options)
         const [result] = await Promise.allSettled([secured, runDamagedHandshake(fake, { phase, mutation: mutation ?? undefined, splits })])
         const unchanged = mutation == null || firstDifference(applyMutation(recorded.samples[phase], mutation), recorded.samples[phase]) === -1
@@ -80,14 +80,14 @@ describe('fuzz: the SECIO handshake on a live connection', function () {
         if (result.status === 'fulfilled') {
           expect(result.value.remotePeer.equals(hostile.peerId), 'an accepted handshake authenticated the peer').to.equal(true)
           result.value.connection.abort(new Error('case over'))
-          expect(await closed(raw), 'the raw connection closes with the secured one').to.not.equal('open')
+          expect(await closed(raw, 10_000), 'the raw connection closes with the secured one').to.not.equal('open')
           return unchanged ? 'accepted (unchanged)' : 'accepted (harmless damage)'
         }
 
         const outcome = describeOutcome(result.reason)
         expect(HANDSHAKE_ERRORS, `${outcome}: ${String(result.reason?.stack)}`).to.include(result.reason.name)
         expect(unchanged, 'an undamaged handshake must succeed').to.equal(false)
-        expect(await closed(raw), 'a refused handshake closes the raw connection').to.not.equal('open')
+        expect(await closed(raw, 10_000), 'a refused handshake closes the raw connection').to.not.equal('open')
         return outcome
       }
     })

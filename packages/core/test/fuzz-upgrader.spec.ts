@@ -60,7 +60,7 @@ describe('fuzz: the upgrader on live connections', function () {
       kind: 'live',
       inputs: 'a recorded multistream-select of /secio/1.0.0 (dialer\'s or listener\'s side) flipped, cut, extended, repeated, varint lengths edited, random; random pieces',
       runs: { test: 150, full: 2_000 },
-      hangAfter: 10_000,
+      hangAfter: 25_000,
       arbitrary: input,
       check: async ({ role, mutation, splits }) => {
         const original = role === 'listener' ? recorded.dialerSelect : recorded.listenerSelect
@@ -68,7 +68,7 @@ describe('fuzz: the upgrader on live connections', function () {
         const upgrader = fuzzUpgrader(uplink)
         const { outbound, inbound } = rawPair(role === 'dialer' ? hostile.peerId : undefined)
         const [ours, theirs]: [MultiaddrConnection, MultiaddrConnection] = role === 'listener' ? [inbound, outbound] : [outbound, inbound]
-        const signal = AbortSignal.timeout(8_000)
+        const signal = AbortSignal.timeout(12_000)
         const settled = Promise.allSettled([role === 'listener' ? upgrader.upgradeInbound(ours, { signal }) : upgrader.upgradeOutbound(ours, { signal })])
 
         for (const piece of split(bytes, splits)) theirs.send(piece)
@@ -97,14 +97,14 @@ describe('fuzz: the upgrader on live connections', function () {
       kind: 'live',
       inputs: 'a recorded muxer negotiation and yamux session, damaged as above, written through an honest SECIO channel (sealed with the real session keys) in random pieces',
       runs: { test: 100, full: 2_000 },
-      hangAfter: 12_000,
+      hangAfter: 30_000,
       arbitrary: input,
       check: async ({ mutation, splits }) => {
         const bytes = mutation == null ? original : applyMutation(original, mutation)
         const upgrader = fuzzUpgrader(uplink)
         const opened = openedConnections(upgrader)
         const { outbound, inbound } = rawPair(uplink.peerId)
-        const signal = AbortSignal.timeout(8_000)
+        const signal = AbortSignal.timeout(12_000)
         const upgrade = Promise.allSettled([upgrader.upgradeInbound(inbound, { signal })])
 
         // the hostile dialer: honest up to the session keys

@@ -27,7 +27,7 @@ export const UNLIMITED_INBOUND = { maxPending: 1_000_000, maxPendingPerHost: 1_0
 
 /** Yamux without keep-alive pings: a replayed session would otherwise answer pings nobody sent now. */
 export function fuzzUpgrader (id: Identity, encrypter: EncrypterModule = secio() as EncrypterModule): UplinkUpgrader {
-  const upgrader = createUpgrader({ privateKey: id.privateKey, connectionEncrypters: [encrypter], streamMuxers: [yamux({ enableKeepAlive: false })], upgradeTimeout: 5_000, inboundUpgradeLimits: UNLIMITED_INBOUND })
+  const upgrader = createUpgrader({ privateKey: id.privateKey, connectionEncrypters: [encrypter], streamMuxers: [yamux({ enableKeepAlive: false })], upgradeTimeout: 10_000, inboundUpgradeLimits: UNLIMITED_INBOUND })
   upgrader.handle(ECHO, echoHandler)
   return upgrader
 }
