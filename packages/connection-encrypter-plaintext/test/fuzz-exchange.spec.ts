@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey, peerIdFromPublicKey } from '@libp2p/peer-id'
 import { multiaddrConnectionPair } from '@libp2p/utils'
-import { applyMutation, describeOutcome, firstDifference, mutationOf, protobufLengthOffsets, readSplits, runFuzzTarget, split } from '@uplink/fuzz'
+import { applyMutation, describeOutcome, firstDifference, mutationOf, protobufLengthOffsets, readSplits, runFuzzTarget, split, suiteTimeout } from '@uplink/fuzz'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { MAX_EXCHANGE_SIZE, decodeExchange, decodeLengthPrefix, encodeExchange } from '../src/exchange.js'
@@ -35,7 +35,7 @@ function damaged (recorded: Recorded[], framed: boolean): fc.Arbitrary<{ index: 
 }
 
 describe('fuzz: the plaintext exchange', function () {
-  this.timeout(180_000)
+  this.timeout(suiteTimeout(180_000))
   let recorded: Recorded[]
 
   before(async () => {

@@ -2,7 +2,7 @@
 // random sizes with hostile lengths, cut at arbitrary read boundaries, and must cut exactly what a
 // one-shot reference cut, never buffering more than it was given. The opener is fed real sealed
 // frames, mutated: it must yield the intact frames' plaintexts and refuse the rest by name.
-import { applyMutation, mutationOf, pseudoRandomBytes, readSplits, runFuzzTarget, split } from '@uplink/fuzz'
+import { applyMutation, mutationOf, pseudoRandomBytes, readSplits, runFuzzTarget, split, suiteTimeout } from '@uplink/fuzz'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { DEFAULT_MAX_FRAME_LENGTH } from '../src/constants.js'
@@ -58,7 +58,7 @@ function keys (cipher: CipherName, seed: number): DirectionKeys {
 }
 
 describe('fuzz: SECIO framing as pure functions', function () {
-  this.timeout(120_000)
+  this.timeout(suiteTimeout(120_000))
 
   it('the frame decoder cuts across any read split exactly what a one-shot cut does, and refuses hostile lengths before buffering', async () => {
     const limits = fc.constantFrom({ min: 32, max: 64 * 1024 }, { min: 64, max: DEFAULT_MAX_FRAME_LENGTH }, { min: 32, max: 100 })

@@ -2,7 +2,7 @@
 // Exchanges (every key type and curve), mutated or replaced by random bytes, through the parsers
 // and the checks that follow them. Each case parses or ends in one of SECIO's named errors; a
 // mutated Exchange never verifies unless what it says is exactly what was signed.
-import { runFuzzTarget, applyMutation, describeOutcome, firstDifference, mutationOf, protobufLengthOffsets } from '@uplink/fuzz'
+import { runFuzzTarget, applyMutation, describeOutcome, firstDifference, mutationOf, protobufLengthOffsets, suiteTimeout } from '@uplink/fuzz'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { equals } from 'uint8arrays/equals'
@@ -30,7 +30,7 @@ function damaged (recorded: RecordedHandshake[], pick: (r: RecordedHandshake) =>
 }
 
 describe('fuzz: SECIO Propose and Exchange as pure functions', function () {
-  this.timeout(120_000)
+  this.timeout(suiteTimeout(120_000))
   let recorded: RecordedHandshake[]
 
   before(async () => {

@@ -5,7 +5,7 @@
 // The Uplink reader must get exactly the plaintexts of the frames that arrived intact, in order,
 // then a named error (a clean end only for a cut at a frame boundary), and the raw connection closes.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { applyMutation, arrayBufferBytes, collectGarbage, mutationOf, pseudoRandomBytes, readSplits, runFuzzTarget, split } from '@uplink/fuzz'
+import { applyMutation, arrayBufferBytes, collectGarbage, mutationOf, pseudoRandomBytes, readSplits, runFuzzTarget, split, suiteTimeout } from '@uplink/fuzz'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { DEFAULT_MAX_FRAME_LENGTH } from '../src/constants.js'
@@ -16,7 +16,7 @@ import { expectIntactPrefix, plaintexts, sealAll } from './fuzz/sealed-frames.js
 const MAC_LENGTH = 32
 
 describe('fuzz: SECIO data frames under live session keys', function () {
-  this.timeout(180_000)
+  this.timeout(suiteTimeout(180_000))
 
   it('damaged frames sealed with the real keys: the intact frames reach the reader, then a named error, and the connection closes', async () => {
     const input = plaintexts().chain(messages => {

@@ -4,7 +4,7 @@
 // random bytes) and every message in arbitrary pieces. Each case ends within the hang guard with
 // the handshake accepted (only if the damage changed nothing that matters) or refused by name,
 // and the raw connection closed.
-import { applyMutation, describeOutcome, firstDifference, mutationOf, protobufLengthOffsets, readSplits, runFuzzTarget } from '@uplink/fuzz'
+import { applyMutation, describeOutcome, firstDifference, mutationOf, protobufLengthOffsets, readSplits, runFuzzTarget, suiteTimeout } from '@uplink/fuzz'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import { expect } from 'chai'
 import fc from 'fast-check'
@@ -38,7 +38,7 @@ async function recordFramedLengths (a: Peer, b: Peer): Promise<{ lengths: Record
 }
 
 describe('fuzz: the SECIO handshake on a live connection', function () {
-  this.timeout(180_000)
+  this.timeout(suiteTimeout(180_000))
   let uplink: Peer
   let hostile: Peer
   let recorded: Awaited<ReturnType<typeof recordFramedLengths>>

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { defaultLogger } from '@libp2p/logger'
 import * as mss from '@libp2p/multistream-select'
 import { secio } from '@uplink/secio'
-import { applyMutation, describeOutcome, firstDifference, mutationOf, readSplits, runFuzzTarget, split } from '@uplink/fuzz'
+import { applyMutation, describeOutcome, firstDifference, mutationOf, readSplits, runFuzzTarget, split, suiteTimeout } from '@uplink/fuzz'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { identity, rawPair } from './fixtures/raw-pair.js'
@@ -36,7 +36,7 @@ function openedConnections (upgrader: ReturnType<typeof fuzzUpgrader>): Array<Pr
 }
 
 describe('fuzz: the upgrader on live connections', function () {
-  this.timeout(180_000)
+  this.timeout(suiteTimeout(180_000))
   let uplink: Identity
   let hostile: Identity
   let recorded: RecordedUpgrade
@@ -59,7 +59,7 @@ describe('fuzz: the upgrader on live connections', function () {
       name: 'upgrader/select-crypto-live',
       kind: 'live',
       inputs: 'a recorded multistream-select of /secio/1.0.0 (dialer\'s or listener\'s side) flipped, cut, extended, repeated, varint lengths edited, random; random pieces',
-      runs: { test: 150, full: 2_000 },
+      runs: { test: 150, full: 1_500 },
       hangAfter: 25_000,
       arbitrary: input,
       check: async ({ role, mutation, splits }) => {
@@ -96,7 +96,7 @@ describe('fuzz: the upgrader on live connections', function () {
       name: 'upgrader/secured-live',
       kind: 'live',
       inputs: 'a recorded muxer negotiation and yamux session, damaged as above, written through an honest SECIO channel (sealed with the real session keys) in random pieces',
-      runs: { test: 100, full: 2_000 },
+      runs: { test: 100, full: 1_000 },
       hangAfter: 30_000,
       arbitrary: input,
       check: async ({ mutation, splits }) => {

@@ -55,3 +55,8 @@ function integer (name: string, value: string): number {
 
   return parsed
 }
+
+/** A fuzz suite's mocha timeout: `testMs` in the test profile; none in the full run, which is as long as its cases. */
+export function suiteTimeout (testMs: number): number {
+  return fuzzConfig().profile === 'full' ? 0 : testMs
+}

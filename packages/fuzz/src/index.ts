@@ -6,7 +6,7 @@
  *
  * @module @uplink/fuzz
  */
-export { fuzzConfig } from './config.js'
+export { fuzzConfig, suiteTimeout } from './config.js'
 export type { FuzzConfig, FuzzProfile } from './config.js'
 export { runFuzzTarget, HangError } from './run-target.js'
 export type { FuzzTarget } from './run-target.js'
