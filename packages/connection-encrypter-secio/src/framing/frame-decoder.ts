@@ -65,9 +65,13 @@ export class FrameDecoder {
     return { frames }
   }
 
-  /** Bytes received but not yet part of a complete frame. */
+  /**
+   * Bytes received but not yet part of a complete frame, the length prefix of
+   * the frame in progress included: a stream that ends right after a prefix
+   * ends inside a frame.
+   */
   get pending (): number {
-    return this.buffer.byteLength
+    return this.buffer.byteLength + (this.expected == null ? 0 : 4)
   }
 
   private judge (length: number): InvalidFrameLengthError | undefined {
