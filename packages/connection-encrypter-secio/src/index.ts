@@ -62,7 +62,7 @@ export interface SecioInit {
    * Largest plaintext put in one frame we send; bigger writes are split.
    * Never more than 8 MiB minus the MAC, whatever is asked.
    *
-   * @default DEFAULT_MAX_SEND_CHUNK (64 KiB)
+   * @default DEFAULT_MAX_SEND_CHUNK (1 MiB)
    */
   maxSendChunk?: number
 

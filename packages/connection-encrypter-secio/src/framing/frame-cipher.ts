@@ -54,6 +54,10 @@ export class FrameSealer {
  * The receiving half: checks the MAC in constant time, then that the frame is
  * not a replay of a recent one, before decrypting, so a tampered or replayed
  * frame never advances the keystream nor yields a byte.
+ *
+ * A frame may be held in pieces (views into the reads it arrived in): each
+ * piece goes to the HMAC, and once the frame has passed, to the decipher, as
+ * it is, so a frame is never copied into one buffer on the way in.
  */
 export class FrameOpener {
   private readonly decipher: Decipher
@@ -71,17 +75,25 @@ export class FrameOpener {
   }
 
   /** Whether the frame (payload after the length prefix) carries a valid MAC under these keys. */
-  verifies (frame: Uint8Array): boolean {
+  verifies (frame: Uint8Array | Uint8ArrayList): boolean {
     if (frame.byteLength < this.macLength) {
       return false
     }
 
     const split = frame.byteLength - this.macLength
-    const expected = createHmac(this.hash, this.macKey).update(frame.subarray(0, split)).digest()
-    return timingSafeEqual(expected, frame.subarray(split))
+    const expected = createHmac(this.hash, this.macKey)
+    forEachPiece(frame, split, piece => { expected.update(piece) })
+    // a view, unless the MAC straddles two reads
+    return timingSafeEqual(expected.digest(), frame.subarray(split))
   }
 
+  /** Opens a frame held in one buffer, as the handshake reads it. */
   open (frame: Uint8Array): Uint8Array {
+    return this.openPieces(frame).subarray()
+  }
+
+  /** Opens a frame held in pieces; the plaintext comes in as many pieces. */
+  openPieces (frame: Uint8Array | Uint8ArrayList): Uint8ArrayList {
     if (!this.verifies(frame)) {
       throw new MacMismatchError(`frame of ${frame.byteLength} bytes failed MAC verification`)
     }
@@ -92,6 +104,19 @@ export class FrameOpener {
       throw new ReplayedFrameError(`frame of ${frame.byteLength} bytes repeats one of the last ${this.replays.window} frames`)
     }
 
-    return this.decipher.update(frame.subarray(0, split))
+    const plaintext = new Uint8ArrayList()
+    forEachPiece(frame, split, piece => { plaintext.append(this.decipher.update(piece)) })
+    return plaintext
+  }
+}
+
+/** Calls `use` on each piece of the first `end` bytes of `frame`, in order. */
+function forEachPiece (frame: Uint8Array | Uint8ArrayList, end: number, use: (piece: Uint8Array) => void): void {
+  let offset = 0
+
+  for (const piece of frame instanceof Uint8Array ? [frame] : frame) {
+    if (offset >= end) return
+    use(offset + piece.byteLength <= end ? piece : piece.subarray(0, end - offset))
+    offset += piece.byteLength
   }
 }

@@ -1,9 +1,13 @@
 import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidFrameLengthError } from '../errors.js'
 
-/** What one `push` produced: the frames now complete, in order, and the error that stopped decoding, if any. */
+/**
+ * What one `push` produced: the frames now complete, in order, and the error
+ * that stopped decoding, if any. A frame is a list of views into the reads it
+ * arrived in: nothing is copied to put it in one piece.
+ */
 export interface Decoded {
-  frames: Uint8Array[]
+  frames: Uint8ArrayList[]
   error?: InvalidFrameLengthError
 }
 
@@ -36,7 +40,7 @@ export class FrameDecoder {
     }
 
     this.buffer.append(data)
-    const frames: Uint8Array[] = []
+    const frames: Uint8ArrayList[] = []
 
     while (true) {
       if (this.expected == null) {
@@ -57,7 +61,7 @@ export class FrameDecoder {
 
       if (this.buffer.byteLength < this.expected) break
 
-      frames.push(this.buffer.subarray(0, this.expected))
+      frames.push(this.buffer.sublist(0, this.expected))
       this.buffer.consume(this.expected)
       this.expected = undefined
     }

@@ -86,10 +86,10 @@ export class SecioStream extends AbstractMessageStream {
     const { frames, error } = this.decoder.push(data)
 
     for (const frame of frames) {
-      let plaintext: Uint8Array
+      let plaintext: Uint8ArrayList
 
       try {
-        plaintext = this.opener.open(frame)
+        plaintext = this.opener.openPieces(frame)
       } catch (err: any) {
         this.fail(err, 'aborted')
         return
