@@ -79,7 +79,7 @@ describe('fuzz: SECIO framing as pure functions', function () {
         for (const piece of split(bytes, splits)) {
           const decoded = decoder.push(piece)
           pushed += piece.byteLength
-          frames.push(...decoded.frames)
+          frames.push(...decoded.frames.map(frame => frame.subarray()))
           // nothing is buffered on the strength of a declared length: only bytes that arrived
           expect(decoder.pending).to.be.at.most(pushed)
           expect(decoder.pending).to.be.at.most(4 + limit.max + piece.byteLength)
@@ -127,7 +127,7 @@ describe('fuzz: SECIO framing as pure functions', function () {
         try {
           for (const piece of split(damaged, splits)) {
             const decoded = decoder.push(piece)
-            for (const frame of decoded.frames) delivered.push(Uint8Array.from(opener.open(frame)))
+            for (const frame of decoded.frames) delivered.push(Uint8Array.from(opener.openPieces(frame).subarray()))
             if (decoded.error != null) throw decoded.error
           }
           if (decoder.pending > 0) throw Object.assign(new Error(`ended ${decoder.pending} bytes into a frame`), { name: 'UnexpectedEOFError' })

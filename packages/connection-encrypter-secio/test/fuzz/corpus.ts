@@ -13,7 +13,7 @@ import { peer } from '../fixtures/peers.js'
 import type { ExchangeName } from '../../src/handshake/algorithms.js'
 import type { LocalProposal, RemoteProposal } from '../../src/handshake/proposal.js'
 import type { KeyKind } from '../fixtures/peers.js'
-import type { ECDHKey } from '@libp2p/crypto/keys'
+import type { EphemeralKey } from '../../src/handshake/secret.js'
 
 export const KEY_KINDS: KeyKind[] = ['Ed25519', 'secp256k1', 'RSA']
 
@@ -24,7 +24,7 @@ export interface RecordedHandshake {
   sender: LocalProposal
   /** The side that reads them, as it sees the sender's Propose after reading it. */
   reader: LocalProposal
-  readerEphemeral: ECDHKey
+  readerEphemeral: EphemeralKey
   senderSeenByReader: RemoteProposal
   propose: Uint8Array
   exchange: Uint8Array
