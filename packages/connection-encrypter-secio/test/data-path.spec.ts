@@ -94,7 +94,7 @@ describe('secio data path', function () {
       expect(Buffer.from(await got).equals(expected)).to.equal(true)
     })
 
-    it('a single 16 MiB write arrives intact and is chunked on the wire (no frame over 64 KiB + MAC)', async () => {
+    it('a single 16 MiB write arrives intact and is chunked on the wire (no frame over DEFAULT_MAX_SEND_CHUNK, 1 MiB, + MAC)', async () => {
       const { dialer, listener, raw } = await pair()
       const wire = recordWrites(raw[0])
       const data = randomBytes(16 * 1024 * 1024)
@@ -486,9 +486,9 @@ describe('secio data path', function () {
 
       const { data, error } = await within(2_000, ended)
       expect(str(data)).to.equal('one;')
-      // the 20 bytes sent are the 4-byte prefix and 16 of the frame's 36
+      // the 20 bytes sent are the 4-byte prefix and 16 of the frame's 36: the count includes the prefix
       expect(error?.name, String(error?.stack)).to.equal('UnexpectedEOFError')
-      expect(error?.message).to.match(/ 16 bytes into a frame/)
+      expect(error?.message).to.match(/ 20 bytes into a frame/)
       expect(await closed(raw)).to.equal('closed')
     })
 
@@ -529,12 +529,14 @@ describe('secio data path', function () {
       await untilStalled(() => wire.bytes().byteLength + dialer.connection.writeBufferLength)
 
       const onTheWire = wire.bytes().byteLength
-      expect(onTheWire, 'bytes the sender put on the wire while the receiver was paused').to.be.at.most(1024 * 1024)
+      // the frame the raw connection took before it asked us to wait, and the one that found it full
+      const twoFrames = 2 * (4 + DEFAULT_MAX_SEND_CHUNK + MAC)
+      expect(onTheWire, 'bytes the sender put on the wire while the receiver was paused').to.be.at.most(twoFrames)
       expect(accepted, 'send() asks the writer to wait').to.equal(false)
       expect(dialer.connection.writableNeedsDrain, 'the writer still waits for drain').to.equal(true)
       const receiverBuffered = listener.connection.readBufferLength + raw[1].readBufferLength
       expect(receiverBuffered, 'receiver-side buffering').to.be.at.most(onTheWire)
-      expect(dialer.connection.writeBufferLength, 'the rest waits at the sender').to.be.at.least(EIGHT_MIB - 1024 * 1024)
+      expect(dialer.connection.writeBufferLength, 'the rest waits at the sender').to.be.at.least(EIGHT_MIB - twoFrames)
       expect(listener.connection.status).to.equal('open')
       expect(dialer.connection.status).to.equal('open')
 

@@ -18,8 +18,7 @@ import { FrameOpener, FrameSealer } from '../src/framing/frame-cipher.js'
 import { within } from './fixtures/hostile-peer.js'
 import { halfToHex, stretch, toHex } from './fixtures/wire.js'
 import type { CipherName, ExchangeName, HashName, Suite } from '../src/handshake/algorithms.js'
-import type { FrameReadOptions, FramedIo } from '../src/handshake/framed-io.js'
-import type { MessageStream } from '@libp2p/interface'
+import type { FrameReadOptions, FramedIo, Unwrapped } from '../src/handshake/framed-io.js'
 
 /** Go's `big.Int.Bytes()` of a big-endian number: minimal width, and no bytes at all for zero. Independent of src/. */
 function goBytes (secret: Uint8Array): Uint8Array {
@@ -186,7 +185,7 @@ describe('secio secret widths (the leading-zero logic, no sockets)', function ()
         return frame
       }
 
-      unwrap (): MessageStream {
+      unwrap (): Unwrapped {
         throw new Error('not used here')
       }
     }

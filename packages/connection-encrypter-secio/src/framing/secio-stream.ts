@@ -1,4 +1,4 @@
-import { StreamAbortEvent, StreamResetError, StreamResetEvent } from '@libp2p/interface'
+import { StreamAbortEvent, StreamCloseEvent, StreamResetError, StreamResetEvent } from '@libp2p/interface'
 import { AbstractMessageStream, UnexpectedEOFError } from '@libp2p/utils'
 import { READER_HIGH_WATER } from '../constants.js'
 import { FrameDecoder } from './frame-decoder.js'
@@ -6,7 +6,7 @@ import { InflowGate } from './inflow-gate.js'
 import { readInOrder } from './read-in-order.js'
 import { whenWritten } from './when-written.js'
 import type { FrameOpener, FrameSealer } from './frame-cipher.js'
-import type { AbortOptions, MessageStream, StreamCloseEvent } from '@libp2p/interface'
+import type { AbortOptions, MessageStream } from '@libp2p/interface'
 import type { SendResult } from '@libp2p/utils'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -17,6 +17,8 @@ export interface SecioStreamInit {
   maxFrameLength: number
   /** Largest plaintext per outgoing frame; longer writes are split. */
   maxSendChunk: number
+  /** Bytes the handshake read past its last frame: the first data frames, already received. */
+  leftover?: Uint8ArrayList
 }
 
 /** Why the raw connection is paused: the reader paused us, or decrypted bytes wait that nobody has taken. */
@@ -46,6 +48,7 @@ export class SecioStream extends AbstractMessageStream {
   private closing?: Promise<void>
   /** Why the stream ended, once it has; what a reader gets after the last byte. */
   private endError?: Error
+  private rawClosed = false
 
   constructor (raw: MessageStream, init: SecioStreamInit) {
     super({
@@ -69,6 +72,31 @@ export class SecioStream extends AbstractMessageStream {
     raw.addEventListener('drain', () => { this.safeDispatchEvent('drain') })
     raw.addEventListener('remoteCloseWrite', () => { this.onRawRemoteCloseWrite() })
     this.addEventListener('close', (evt) => { this.endError ??= evt.error })
+    this.catchUp(init.leftover)
+  }
+
+  /**
+   * The data frames, and even the raw stream's end, may have come in with the
+   * last handshake frame, before these listeners existed (a peer that sends
+   * its nonce frame and a first message, then closes): take them now, in that
+   * order, so they reach the reader as if they had come later.
+   */
+  private catchUp (leftover?: Uint8ArrayList): void {
+    if (leftover != null && leftover.byteLength > 0) {
+      this.receive(leftover)
+    }
+
+    const { status } = this.raw
+    // a muxed stream says when only the remote's half has ended; a raw connection only has `status`
+    const { remoteWriteStatus } = this.raw as { remoteWriteStatus?: string }
+
+    if (status === 'reset' || status === 'aborted') {
+      this.fail(new StreamResetError('the connection ended in error as the handshake finished'), 'reset')
+    } else if (status === 'closed') {
+      this.onRawClose(new StreamCloseEvent())
+    } else if (remoteWriteStatus === 'closed') {
+      this.onRawRemoteCloseWrite()
+    }
   }
 
   readonly [Symbol.toStringTag] = '@uplink/secio-stream'
@@ -118,6 +146,9 @@ export class SecioStream extends AbstractMessageStream {
   }
 
   private onRawClose (evt: StreamCloseEvent): void {
+    if (this.rawClosed) return
+    this.rawClosed = true
+
     if (evt.error != null) {
       // a reset by the peer, or a failure under us (e.g. a socket error): either way the first real reason stays reachable
       const error = evt.local === true ? evt.error : Object.assign(new StreamResetError('the connection was reset by the remote'), { cause: evt.error })

@@ -21,8 +21,16 @@ export interface FramedIo {
    * frame. An aborted read keeps the bytes it got for the next one.
    */
   read(limits: { min?: number, max: number }, options: FrameReadOptions): Promise<Uint8Array>
-  /** Ends handshake I/O; bytes already read past the last frame go back to the stream. */
-  unwrap(): MessageStream
+  /**
+   * Ends handshake I/O: the raw stream, and the bytes already read past the
+   * last handshake frame (the start of the data frames).
+   */
+  unwrap(): Unwrapped
+}
+
+export interface Unwrapped {
+  stream: MessageStream
+  leftover: Uint8ArrayList
 }
 
 export function lengthPrefix (length: number): Uint8Array {
@@ -75,7 +83,19 @@ export function framedIo (stream: MessageStream): FramedIo {
     },
 
     unwrap () {
-      return bytes.unwrap()
+      // The unread bytes are taken here rather than unshifted back onto the raw stream, as byteStream's
+      // unwrap() does: a peer that sent its first data frame and closed at once has ended that stream,
+      // and unshift refuses an ended stream, which would fail the handshake and lose the bytes.
+      // byteStream keeps them in `readBuffer` (on the object, though not in its type).
+      const { readBuffer } = bytes as unknown as { readBuffer?: Uint8ArrayList }
+      const leftover = new Uint8ArrayList()
+
+      if (readBuffer != null) {
+        leftover.append(readBuffer)
+        readBuffer.consume(readBuffer.byteLength)
+      }
+
+      return { stream: bytes.unwrap(), leftover }
     }
   }
 }

@@ -98,8 +98,10 @@ export async function performHandshake (stream: MessageStream, init: HandshakeIn
   reportProgress(init, log, 'secio:keys-confirmed', keying)
   log('secio handshake with %p complete: %s, %s, %s', remotePeer, suite.exchange, suite.cipher, suite.hash)
 
+  const { stream: raw, leftover } = io.unwrap()
+
   return {
-    connection: new SecioStream(io.unwrap(), { ...channel, maxFrameLength: init.maxFrameLength, maxSendChunk: init.maxSendChunk }),
+    connection: new SecioStream(raw, { ...channel, maxFrameLength: init.maxFrameLength, maxSendChunk: init.maxSendChunk, leftover }),
     remotePeer,
     suite
   }
