@@ -10,7 +10,8 @@ export async function runRounds (rows: Row[], sizes: Sizes, log: (line: string) 
   const skipped = new Map<Row, string>()
 
   for (const row of rows) {
-    const why = await row.unavailable?.()
+    // a peer that cannot be built (e.g. the Go module proxy is unreachable) fails its rows, not the run
+    const why = await row.unavailable?.().catch((err: Error) => `failed: ${err.message.split('\n')[0]}`)
     if (why != null) {
       skipped.set(row, why)
       log(`!!! SKIPPED ${row.id}: ${why}`)

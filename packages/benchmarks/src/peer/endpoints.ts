@@ -14,6 +14,7 @@ import { tcp } from '@uplink/tcp'
 import { createLibp2p } from 'libp2p'
 import { ECHO_PROTOCOL, serveEcho } from './echo.js'
 import { socketPipe } from './pipe.js'
+import { NEGOTIATION_TIMEOUT } from './setups.js'
 import { receiveOneWay } from './sink.js'
 import { MAX_STREAMS, encrypter, muxer, secioInit } from './stack.js'
 import type { Pipe } from './pipe.js'
@@ -53,7 +54,7 @@ export async function listen (stack: Stack, privateKey: PrivateKey, serve: Serve
       privateKey,
       addresses: { listen: [LOCALHOST] },
       modules: { transport: [tcp()], connection: { crypto: [encrypter(stack)], muxer: [muxer(stack)] } },
-      connection: { inboundUpgradeLimits: OPEN_LIMITS }
+      connection: { inboundUpgradeLimits: OPEN_LIMITS, protocolNegotiationTimeout: NEGOTIATION_TIMEOUT }
     })
     node.handle(SINK_PROTOCOL, async (stream: Stream) => { quietly(receiveOneWay(stream)) }, handlerOptions)
     node.handle(ECHO_PROTOCOL, async (stream: Stream) => { quietly(serveEcho(stream)) }, handlerOptions)
