@@ -1,0 +1,13 @@
+// The listener's memory after a full GC (the peer process runs with --expose-gc).
+export interface MemorySample { rss: number, heapUsed: number, external: number }
+
+export async function memoryAfterGc (): Promise<MemorySample> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc == null) throw new Error('the peer process needs --expose-gc to measure memory')
+  // twice, with a turn between: weak refs and finalizers free more on the second pass
+  gc()
+  await new Promise(resolve => setTimeout(resolve, 50))
+  gc()
+  const usage = process.memoryUsage()
+  return { rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external + usage.arrayBuffers }
+}

@@ -1,0 +1,69 @@
+// The one shape every benchmark side reads and writes: a v3 MessageStream (a yamux or mplex
+// stream, a bare SECIO connection) or a raw TCP socket adapted to the same four members.
+import { once } from 'node:events'
+import type { Socket } from 'node:net'
+
+export interface Pipe extends AsyncIterable<Uint8Array | Iterable<Uint8Array>> {
+  /** false: wait for `onDrain()` before sending more. */
+  send: (data: Uint8Array) => boolean
+  onDrain: () => Promise<void>
+  /** Half-closes our side (the remote still reads to its end). */
+  close: () => Promise<void>
+}
+
+/** A connected socket as a Pipe (the raw TCP floor of the throughput rows). */
+export function socketPipe (socket: Socket): Pipe {
+  const closed = new Promise(resolve => socket.once('close', resolve))
+  const reads = socketReads(socket)
+  return {
+    send: data => socket.write(data),
+    onDrain: async () => { await once(socket, 'drain') },
+    close: async () => {
+      socket.end()
+      await closed
+    },
+    [Symbol.asyncIterator]: () => reads
+  }
+}
+
+/**
+ * The socket's data as an iterator that, unlike the socket's own, leaves the socket open when the
+ * reader stops early (a sender reads only the receiver's short answer, then half-closes).
+ */
+async function * socketReads (socket: Socket): AsyncGenerator<Buffer> {
+  const queue: Buffer[] = []
+  let ended = false
+  let failure: Error | undefined
+  let wake: (() => void) | undefined
+  const nudge = (): void => { wake?.(); wake = undefined }
+  socket.on('data', (data: Buffer) => { queue.push(data); nudge() })
+  socket.once('end', () => { ended = true; nudge() })
+  socket.once('error', (err) => { failure = err; nudge() })
+
+  for (;;) {
+    const next = queue.shift()
+    if (next != null) {
+      yield next
+      continue
+    }
+    if (failure != null) throw failure
+    if (ended) return
+    await new Promise<void>(resolve => { wake = resolve })
+  }
+}
+
+/** Sends everything in `pieces` with backpressure. */
+export async function sendAll (pipe: Pipe, pieces: Iterable<Uint8Array>): Promise<void> {
+  for (const piece of pieces) {
+    if (!pipe.send(piece)) await pipe.onDrain()
+  }
+}
+
+/** `total` pattern bytes as writes of at most `chunk` bytes (pieces never cross the pattern block). */
+export function * pieces (total: number, chunk: number, piece: (offset: number, length: number) => Uint8Array): Generator<Uint8Array> {
+  for (let offset = 0; offset < total;) {
+    const next = piece(offset, Math.min(chunk, total - offset))
+    offset += next.byteLength
+    yield next
+  }
+}

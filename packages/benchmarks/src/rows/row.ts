@@ -1,0 +1,36 @@
+// One line of the benchmark tables: what it measures, and how to measure it once.
+import type { Sizes } from '../sizes.js'
+
+export type Group = 'throughput' | 'echo' | 'legacy' | 'limit' | 'handshake' | 'memory' | 'streams'
+
+export interface Sample {
+  /** The row's figure (its unit is the row's). */
+  value: number
+  /** Every byte arrived and matched (or every setup/stream echoed correctly). */
+  intact: boolean
+  /** Latency percentiles in ms (handshake rows). */
+  p50?: number
+  p99?: number
+  /** RSS per connection in KiB (memory rows). */
+  rss?: number
+}
+
+export interface Row {
+  id: string
+  group: Group
+  label: string
+  unit: string
+  /** A reference system (noise, Go, legacy, the limit…), drawn in another colour. */
+  reference?: boolean
+  measure: (sizes: Sizes) => Promise<Sample>
+  /** Why the row cannot run on this machine (a missing toolchain), checked before the rounds. */
+  unavailable?: () => Promise<string | undefined>
+}
+
+/** MB/s of `bytes` in `ms`. */
+export const mbps = (bytes: number, ms: number): number => bytes / 1e3 / ms
+
+export function percentile (values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))] ?? NaN
+}

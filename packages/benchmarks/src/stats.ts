@@ -1,0 +1,45 @@
+// Median and spread of a row's runs.
+import type { Row, Sample } from './rows/row.js'
+
+export interface Summary {
+  row: Row
+  samples: Sample[]
+  median: number
+  min: number
+  max: number
+  /** Medians of the per-run percentiles (handshake rows). */
+  p50?: number
+  p99?: number
+  rss?: number
+  intact: boolean
+  /** Why the row did not run, or how it failed. */
+  skipped?: string
+}
+
+export function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  if (sorted.length === 0) return NaN
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+const optionalMedian = (values: Array<number | undefined>): number | undefined => {
+  const present = values.filter((v): v is number => v != null)
+  return present.length === 0 ? undefined : median(present)
+}
+
+export function summarize (row: Row, samples: Sample[], skipped?: string): Summary {
+  const values = samples.map(s => s.value)
+  return {
+    row,
+    samples,
+    median: median(values),
+    min: values.length === 0 ? NaN : Math.min(...values),
+    max: values.length === 0 ? NaN : Math.max(...values),
+    p50: optionalMedian(samples.map(s => s.p50)),
+    p99: optionalMedian(samples.map(s => s.p99)),
+    rss: optionalMedian(samples.map(s => s.rss)),
+    intact: samples.length > 0 && samples.every(s => s.intact),
+    ...(skipped != null ? { skipped } : {})
+  }
+}

@@ -1,0 +1,60 @@
+// The smoke test of `npm run bench`: its quick mode runs every row once with tiny sizes, in the
+// separate processes a full run uses; every run must complete with its data intact. No speed is
+// asserted. Go rows follow the interop convention: without `go` they skip loudly, and under
+// UPLINK_REQUIRE_ALL_PEERS=1 (CI) they must run.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { REQUIRE_ALL_PEERS } from '@uplink/interop/fixtures/toolchain'
+import { expect } from 'chai'
+import { allRows } from '../src/rows/all.js'
+import { QUICK } from '../src/sizes.js'
+
+const BENCH = fileURLToPath(new URL('../src/bench.js', import.meta.url))
+
+interface BenchLine { event: 'bench', rows: Array<{ id: string, runs: number, intact: boolean, skipped?: string }> }
+
+async function runQuick (): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, [BENCH, '--quick'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text })
+  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text })
+  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
+  return { code, stdout, stderr }
+}
+
+describe('npm run bench -- --quick (every benchmark row, tiny sizes)', function () {
+  // a hang guard only: the quick run takes ~30 s on a loaded 2-core machine (the Go peer's first build adds ~2 min)
+  this.timeout(6 * 60_000)
+  let run: Awaited<ReturnType<typeof runQuick>>
+  let line: BenchLine
+
+  before(async () => {
+    run = await runQuick()
+    const last = run.stdout.trim().split('\n').at(-1) ?? ''
+    line = JSON.parse(last) as BenchLine
+  })
+
+  it('runs every row once with its data intact (Go rows skip loudly only without Go, never in CI)', () => {
+    const expected = allRows(QUICK).map(row => row.id)
+    expect(line.rows.map(row => row.id)).to.deep.equal(expected)
+    for (const row of line.rows) {
+      if (row.skipped != null && !REQUIRE_ALL_PEERS && row.id.includes('go') && row.skipped.includes('`go` was not found')) {
+        console.error(`\n  !!! SKIPPED bench row ${row.id}: ${row.skipped}\n`)
+        continue
+      }
+      expect(row, `${row.id}\n${run.stderr}`).to.deep.include({ runs: 1, intact: true })
+      expect(row.skipped, row.id).to.equal(undefined)
+    }
+    expect(run.code, run.stderr).to.equal(0)
+  })
+
+  it('prints the report: machine, targets with a verdict each, and every row in a table', () => {
+    expect(run.stdout).to.match(/^## Machine$/m)
+    expect(run.stdout).to.match(/^\| Node\.js \| v\d+\./m)
+    expect(run.stdout).to.match(/^## Targets \(issue 9\)$/m)
+    const verdicts = run.stdout.match(/^\| [^|]+ \| [^|]+ \| (\*\*pass\*\*|\*\*FAIL\*\*|not measured) \|$/gm) ?? []
+    expect(verdicts.length).to.be.greaterThan(10)
+    for (const row of allRows(QUICK)) expect(run.stdout, row.id).to.include(`| ${row.label} |`)
+  })
+})
