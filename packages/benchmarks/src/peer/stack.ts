@@ -41,9 +41,15 @@ export function encrypter (stack: Stack): EncrypterModule {
   }
 }
 
+/**
+ * mplex (12.x) aborts a connection whose remote opens more than `disconnectThreshold` new streams in a
+ * second (default 5); the legacy rows open one stream per 4 MiB echo, many a second.
+ */
+const MPLEX_NEW_STREAMS_PER_SECOND = 1_000
+
 export function muxer (stack: Stack): MuxerModule {
   return stack.muxer === 'mplex'
-    ? mplex() as MuxerModule
+    ? mplex({ disconnectThreshold: MPLEX_NEW_STREAMS_PER_SECOND }) as MuxerModule
     : yamux({ maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS }) as MuxerModule
 }
 
