@@ -1,6 +1,8 @@
 // `npm run bench` (or `pnpm bench`): every benchmark row, side by side, alternated over rounds;
 // writes docs/BENCHMARKS.md and its charts. `--quick` runs every row once with tiny sizes (the
 // smoke test of npm test) and writes nothing unless `--out` is given.
+// `--only` runs the rows whose ids start with the given prefixes and replaces just those rows of the report
+// (the others stay, with the run that measured them: report/results.ts).
 //   node packages/benchmarks/dist/src/bench.js [--quick] [--rounds N] [--mib N] [--only id,id] [--out DIR]
 import { mkdir, writeFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
@@ -10,6 +12,7 @@ import { PeerProcess } from '@uplink/interop/fixtures/peer-process'
 import { stopPool, usePool } from './run/children.js'
 import { describeMachine } from './report/machine.js'
 import { markdown } from './report/markdown.js'
+import { RESULTS_FILE, loadResults, mergeResults, saveResults } from './report/results.js'
 import { barChart } from './report/svg.js'
 import { runRounds } from './rounds.js'
 import { allRows } from './rows/all.js'
@@ -43,7 +46,8 @@ const rounds = positive(values.rounds, 'rounds')
 const mib = positive(values.mib, 'mib')
 const sizes = { ...base, ...(rounds != null ? { rounds } : {}), ...(mib != null ? { throughputBytes: mib * 2 ** 20, sealBytes: mib * 2 ** 20 } : {}) }
 const only = values.only?.split(',')
-const rows = allRows(sizes).filter(row => only == null || only.some(id => row.id.startsWith(id)))
+const everyRow = allRows(sizes)
+const rows = everyRow.filter(row => only == null || only.some(id => row.id.startsWith(id)))
 const outDir = values.out ?? (values.quick ? undefined : join(repoRoot(), 'docs'))
 const machine = describeMachine()
 
@@ -54,13 +58,19 @@ machine.loadEnd = loadavg()
 await stopPool()
 await PeerProcess.stopAll()
 
-const report = markdown(summaries, SECTIONS, sizes, machine, process.argv.slice(2).filter(arg => arg !== '--'))
+const args = process.argv.slice(2).filter(arg => arg !== '--')
+const resultsFile = outDir == null ? undefined : join(outDir, RESULTS_FILE)
+// a run of every row starts the report afresh; a run of some rows keeps the rest of the last report
+const previous = resultsFile != null && only != null ? await loadResults(resultsFile) : { runs: [], rows: [] }
+const results = mergeResults(previous, { args, machine, sizes }, summaries, everyRow.map(row => row.id))
+const report = markdown(results, SECTIONS)
 
-if (outDir != null) {
+if (outDir != null && resultsFile != null) {
   await mkdir(join(outDir, 'benchmarks'), { recursive: true })
   await writeFile(join(outDir, 'BENCHMARKS.md'), report)
+  await saveResults(resultsFile, results)
   for (const section of SECTIONS) {
-    const inSection = summaries.filter(s => s.row.group === section.group)
+    const inSection = results.rows.filter(s => s.row.group === section.group)
     if (section.chart != null && inSection.length > 0) await writeFile(join(outDir, section.chart), barChart(section.title, inSection[0]!.row.unit, inSection))
   }
   console.error(`bench: wrote ${join(outDir, 'BENCHMARKS.md')}`)

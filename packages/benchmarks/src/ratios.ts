@@ -35,6 +35,8 @@ export function ratio (byId: Map<string, Summary>, ratio: Ratio): number {
   const top = byId.get(ratio.numerator)
   const bottom = byId.get(ratio.denominator)
   if (top == null || bottom == null || top.skipped != null || bottom.skipped != null) return NaN
+  // two runs met different loads on this shared machine: their figures are not side by side
+  if (top.run !== bottom.run) return NaN
   return top.median / bottom.median
 }
 
@@ -88,6 +90,10 @@ export function evaluate (byId: Map<string, Summary>, target: Target): Evaluated
     return { goal: target.goal, measured: checked?.measured ?? 'not measured', pass: checked?.pass }
   }
   const value = ratio(byId, target.ratio)
+  const [top, bottom] = [byId.get(target.ratio.numerator), byId.get(target.ratio.denominator)]
+  if (Number.isNaN(value) && top != null && bottom != null && top.run !== bottom.run) {
+    return { goal: target.goal, measured: `not measured in one run (${target.ratio.numerator}: run ${top.run}, ${target.ratio.denominator}: run ${bottom.run})`, pass: undefined }
+  }
   if (Number.isNaN(value)) return { goal: target.goal, measured: 'not measured', pass: undefined }
   const pass = target.atLeast != null ? value >= target.atLeast : value <= (target.atMost ?? Infinity)
   return { goal: target.goal, measured: `${value.toFixed(2)} (${target.ratio.numerator} / ${target.ratio.denominator})`, pass }

@@ -1,8 +1,10 @@
 // Median and spread of a row's runs.
-import type { Row, Sample } from './rows/row.js'
+import type { Row, RowInfo, Sample } from './rows/row.js'
 
 export interface Summary {
-  row: Row
+  row: RowInfo
+  /** Which run of `npm run bench` measured it (the report's runs table): a ratio takes both sides from one run. */
+  run: number
   samples: Sample[]
   median: number
   min: number
@@ -28,10 +30,12 @@ const optionalMedian = (values: Array<number | undefined>): number | undefined =
   return present.length === 0 ? undefined : median(present)
 }
 
-export function summarize (row: Row, samples: Sample[], skipped?: string): Summary {
+export function summarize (row: Row, samples: Sample[], skipped?: string, run = 1): Summary {
   const values = samples.map(s => s.value)
+  const { id, group, label, unit, reference } = row
   return {
-    row,
+    row: { id, group, label, unit, ...(reference != null ? { reference } : {}) },
+    run,
     samples,
     median: median(values),
     min: values.length === 0 ? NaN : Math.min(...values),

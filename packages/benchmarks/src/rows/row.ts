@@ -15,13 +15,17 @@ export interface Sample {
   rss?: number
 }
 
-export interface Row {
+/** What the report shows of a row: all of it but how to measure it. */
+export interface RowInfo {
   id: string
   group: Group
   label: string
   unit: string
   /** A reference system (noise, Go, legacy, the limit…), drawn in another colour. */
   reference?: boolean
+}
+
+export interface Row extends RowInfo {
   measure: (sizes: Sizes) => Promise<Sample>
   /** Why the row cannot run on this machine (a missing toolchain), checked before the rounds. */
   unavailable?: () => Promise<string | undefined>
