@@ -78,7 +78,9 @@ export class MuxerUnavailableError extends Error implements UpgradeStageError {
  * limit (`disconnectThreshold`), yamux after a GoAway that reports an error.
  * Such a muxer resets its streams but leaves the connection open, with
  * nothing left to answer the remote; Uplink closes the connection with this
- * error instead, the muxer's own reason as `cause`.
+ * error instead, the muxer's own reason as `cause`. (A muxer that gives up
+ * with a named error, such as its decoder's, has the connection closed with
+ * that error as it is.)
  */
 export class MuxerFailedError extends Error {
   static override name = 'MuxerFailedError'

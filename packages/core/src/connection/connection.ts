@@ -257,7 +257,8 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
       return
     }
 
-    const error = new MuxerFailedError(`the ${this.multiplexer ?? 'stream'} muxer gave up on the connection - ${err.message}`, { cause: err })
+    // a named error (a muxer's own decoding error) is already the first real reason; mplex and yamux give up with bare Errors
+    const error = err.name !== 'Error' ? err : new MuxerFailedError(`the ${this.multiplexer ?? 'stream'} muxer gave up on the connection - ${err.message}`, { cause: err })
     this.log.error('closing the connection to %a - %e', this.remoteAddr, error)
     this.abort(error)
   }
