@@ -9,15 +9,25 @@
  */
 import { mplex } from '@libp2p/mplex'
 import { plaintext } from '@uplink/plaintext'
+import { secio } from '@uplink/secio'
+import { tcp } from '@uplink/tcp'
 import { expect } from 'chai'
 import { pEvent } from 'p-event'
-import { createUpgrader } from '../src/index.js'
+import { Node, createUpgrader } from '../src/index.js'
 import { ECHO, echoHandler } from './fixtures/echo.js'
 import { identity, rawPair } from './fixtures/raw-pair.js'
-import type { MuxerModule, UplinkConnection } from '../src/index.js'
+import type { EncrypterModule, MuxerModule, UplinkConnection } from '../src/index.js'
 import type { StreamCloseEvent } from '@libp2p/interface'
 
 const STREAMS = 10
+
+/** The tutorial's bundle, with mplex as the user writes it: `mplex()`. */
+function tutorialNode (): Node {
+  return new Node({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    modules: { transport: [tcp()], connection: { muxer: [mplex() as MuxerModule], crypto: [secio() as EncrypterModule] } }
+  })
+}
 
 /** Every error in `err`'s cause chain, outermost first. */
 function causes (err: unknown): Array<{ name?: string, message?: string }> {
@@ -66,5 +76,26 @@ describe('a muxer that aborts its connection', function () {
     expect(listenerEnd.error?.cause).to.have.property('message', 'Too many open streams')
     expect(listenerSide.status).to.not.equal('open')
     expect(connection.status).to.not.equal('open')
+  })
+
+  it(`the tutorial's bundle over TCP (secio + mplex()): ${STREAMS} newStream calls at once on a dialed connection fail by name, none by the negotiation deadline`, async () => {
+    const [server, client] = [tutorialNode(), tutorialNode()]
+    await Promise.all([server.start(), client.start()])
+
+    try {
+      server.handle(ECHO, echoHandler, { maxInboundStreams: 64 })
+      const [addr] = server.getMultiaddrs()
+      const connection = await client.dial(addr ?? [])
+      const closed = pEvent<'close', StreamCloseEvent>(connection, 'close')
+      const settled = await Promise.allSettled(Array.from({ length: STREAMS }, async () => connection.newStream(ECHO, { maxOutboundStreams: 64 })))
+      const names = settled.flatMap(result => result.status === 'rejected' ? [result.reason.name] : [])
+
+      expect(names, 'no stream open may wait for the negotiation deadline').to.not.include('TimeoutError')
+      expect(names.filter(name => name === 'ConnectionFailedError').length, 'the streams past the limit fail with the connection').to.be.at.least(STREAMS - 5)
+      expect(names.filter(name => name !== 'StreamResetError' && name !== 'ConnectionFailedError'), 'only named failures').to.deep.equal([])
+      await closed
+    } finally {
+      await Promise.all([client.stop(), server.stop()])
+    }
   })
 })
