@@ -29,8 +29,18 @@ export function cryptoModules (names: CryptoName[], plaintextForm: PlaintextForm
   })
 }
 
+/**
+ * New streams a second a remote may open before mplex gives up on the
+ * connection. mplex's own default, 5, is for a muxer without backpressure
+ * guarding itself alone; a listener here already bounds open streams per
+ * protocol (`DEFAULT_MAX_INBOUND_STREAMS`) and what each may buffer, and a
+ * peer that opens ten streams in its first second is ordinary. The same
+ * figure as the inbound connections a host may open a second.
+ */
+export const MPLEX_NEW_STREAMS_PER_SECOND = 100
+
 export function muxerModules (names: MuxerName[]): MuxerModule[] {
-  return names.map(name => name === 'yamux' ? yamux() : mplex())
+  return names.map(name => name === 'yamux' ? yamux() : mplex({ disconnectThreshold: MPLEX_NEW_STREAMS_PER_SECOND }))
 }
 
 /** TCP for `/tcp/N` addresses, WebSockets for `/tcp/N/ws`: each address goes to the transport that can dial it. */

@@ -223,6 +223,20 @@ function varintLength (value: number): number {
 }
 
 /**
+ * The unsigned-varint length prefix of an Exchange message body of `length` bytes
+ */
+export function encodeLengthPrefix (length: number): Uint8Array {
+  const prefix = new Uint8Array(varintLength(length))
+
+  for (let i = 0; i < prefix.length; i++) {
+    prefix[i] = (length % 0x80) | (i < prefix.length - 1 ? 0x80 : 0)
+    length = Math.floor(length / 0x80)
+  }
+
+  return prefix
+}
+
+/**
  * Decode the unsigned-varint length prefix of an Exchange message, rejecting a
  * too-large length as early as possible.
  *

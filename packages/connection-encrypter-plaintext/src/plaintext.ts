@@ -1,7 +1,8 @@
 import { AbortError, InvalidCryptoExchangeError, TimeoutError, UnexpectedPeerError, serviceCapabilities } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
 import { withCause } from './errors.js'
-import { MAX_EXCHANGE_SIZE, decodeExchange, decodeLengthPrefix, encodeExchange } from './exchange.js'
+import { decodeExchange, encodeExchange } from './exchange.js'
+import { exchangeIo } from './exchange-io.js'
+import { HandoverStream } from './handover-stream.js'
 import type { DecodedExchange } from './exchange.js'
 import type { PlaintextComponents, PlaintextInit } from './index.js'
 import type { ConnectionEncrypter, Logger, MessageStream, PrivateKey, SecureConnectionOptions, SecuredConnection } from '@libp2p/interface'
@@ -49,11 +50,8 @@ export class Plaintext implements ConnectionEncrypter {
   private async handshake (connection: MessageStream, direction: 'inbound' | 'outbound', options: SecureConnectionOptions = {}): Promise<SecuredConnection> {
     const { signal, remotePeer: expectedPeer } = options
     const publicKey = this.privateKey.publicKey
-    const lp = lpStream(connection, {
-      // reject an oversized length prefix before reading or allocating a body
-      lengthDecoder: (buf) => decodeLengthPrefix(buf, MAX_EXCHANGE_SIZE),
-      maxDataLength: MAX_EXCHANGE_SIZE
-    })
+    // refuses an oversized length prefix before reading or allocating a body
+    const lp = exchangeIo(connection)
 
     try {
       signal?.throwIfAborted()
@@ -85,10 +83,12 @@ export class Plaintext implements ConnectionEncrypter {
 
       this.log('%s plaintext exchange with %p complete', direction, remote.peerId)
 
+      const { stream, leftover } = lp.unwrap()
+
       return {
-        // hands back the same stream, re-emitting anything the peer sent after
-        // its Exchange so the next layer (e.g. multistream-select) sees it
-        connection: lp.unwrap(),
+        // the raw stream as it is, starting with anything the peer sent after
+        // its Exchange (e.g. multistream-select), and its end after that
+        connection: new HandoverStream(stream, leftover),
         remotePeer: remote.peerId
       }
     } catch (err) {

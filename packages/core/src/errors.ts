@@ -74,6 +74,24 @@ export class MuxerUnavailableError extends Error implements UpgradeStageError {
 }
 
 /**
+ * The connection's stream muxer gave up on it: mplex past its new-stream rate
+ * limit (`disconnectThreshold`), yamux after a GoAway that reports an error.
+ * Such a muxer resets its streams but leaves the connection open, with
+ * nothing left to answer the remote; Uplink closes the connection with this
+ * error instead, the muxer's own reason as `cause`. (A muxer that gives up
+ * with a named error, such as its decoder's, has the connection closed with
+ * that error as it is.)
+ */
+export class MuxerFailedError extends Error {
+  static override name = 'MuxerFailedError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'MuxerFailedError'
+  }
+}
+
+/**
  * The remote proved ownership of a different key than the dialed PeerId (or is
  * ourselves): the one `UnexpectedPeerError` class of `@libp2p/interface`, with
  * `expected`, `actual` and `stage: 'verify-peer'`.

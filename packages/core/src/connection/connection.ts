@@ -9,8 +9,9 @@ import * as mss from '@libp2p/multistream-select'
 import { CODE_P2P, CODE_P2P_CIRCUIT } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { deadlineSignal } from '@uplink/deadline'
-import { MuxerUnavailableError } from '../errors.js'
+import { MuxerFailedError, MuxerUnavailableError } from '../errors.js'
 import { applicationStream } from './application-stream.js'
+import { onMuxerAbort } from './muxer-abort.js'
 import { streamOpenError } from './stream-open-error.js'
 import { countStreams, streamLimit } from './stream-limits.js'
 import type { FirstFailure } from '../upgrader/first-failure.js'
@@ -70,6 +71,7 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
   /** The stream each muxer stream was handed to the application as. */
   private readonly applicationStreams = new WeakMap<Stream, Stream>()
   private closing?: Promise<void>
+  private aborted = false
   private readonly handlers: StreamHandlerRegistry
   private readonly protocolNegotiationTimeout: number
   private readonly closeTimeout: number
@@ -102,6 +104,10 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
     this.muxer?.addEventListener('stream', (evt) => {
       void this.acceptStream(this.wrap(evt.detail))
     })
+
+    if (this.muxer != null) {
+      onMuxerAbort(this.muxer, (err) => { this.onMuxerFailed(err) })
+    }
 
     this.maConn.addEventListener('close', (evt) => {
       this.failure.record(evt.error)
@@ -241,7 +247,26 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
     }
   }
 
+  /**
+   * A connection whose muxer has given up is dead: closing it tells the
+   * remote at once, so its stream opens fail now instead of waiting for an
+   * answer until their negotiation deadline.
+   */
+  private onMuxerFailed (err: Error): void {
+    if (this.aborted || this.status !== 'open') {
+      return
+    }
+
+    // a named error (a muxer's own decoding error) is already the first real reason; mplex and yamux give up with bare Errors
+    const error = err.name !== 'Error' ? err : new MuxerFailedError(`the ${this.multiplexer ?? 'stream'} muxer gave up on the connection - ${err.message}`, { cause: err })
+    this.log.error('closing the connection to %a - %e', this.remoteAddr, error)
+    this.abort(error)
+  }
+
   abort (err: Error): void {
+    // the muxer's abort calls back here (onMuxerFailed)
+    if (this.aborted) return
+    this.aborted = true
     this.failure.record(err)
     this.muxer?.abort(err)
 

@@ -1,6 +1,5 @@
 import { InvalidParametersError, ListenError, NotStartedError } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
-import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { instantiate } from '../components.js'
 import { DEFAULT_DIAL_TIMEOUT } from '../constants.js'
@@ -97,12 +96,12 @@ export class Node extends TypedEventEmitter<NodeEvents> {
       ...options.connection,
       privateKey: options.privateKey ?? generateEd25519Identity(),
       connectionEncrypters: options.modules.connection.crypto,
-      streamMuxers: options.modules.connection.muxer ?? [],
+      streamMuxers: options.modules.connection.muxer,
       logger
     })
     this.peerId = this.upgrader.peerId
     this.transports = options.modules.transport.map(module => instantiate(module, this.upgrader.components))
-    this.listenAddrs = (options.addresses?.listen ?? []).map(addr => multiaddr(addr))
+    this.listenAddrs = options.addresses.listen
     this.dialTimeout = options.dialTimeout ?? DEFAULT_DIAL_TIMEOUT
 
     this.upgrader.addEventListener('connection:open', (evt) => { this.track(evt.detail) })

@@ -5,11 +5,12 @@ import { checkInboundUpgradeLimits, checkLogger, checkMilliseconds, checkOptions
 import { UPGRADER_TIMEOUTS } from '../upgrader/validate-init.js'
 import type { ConnectionEncrypter, StreamMuxerFactory, Transport } from '@libp2p/interface'
 import type { MisnamedOptions } from '../config/option-names.js'
-import type { NodeOptions } from './node.js'
+import type { NodeModules, NodeOptions } from './node.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-/** Node options once checked: modules that check what they build, listen addresses parsed. */
-export interface CheckedNodeOptions extends Omit<NodeOptions, 'addresses'> {
+/** Node options once checked: modules that check what they build (no muxers is `[]`), listen addresses parsed (none is `[]`). */
+export interface CheckedNodeOptions extends Omit<NodeOptions, 'addresses' | 'modules'> {
+  modules: Omit<NodeModules, 'connection'> & { connection: Required<NodeModules['connection']> }
   addresses: { listen: Multiaddr[] }
 }
 

@@ -18,6 +18,7 @@ import { stageError } from './stage-errors.js'
 import { deadlineSignal } from '@uplink/deadline'
 import { inboundSide, outboundSide } from './upgrade-side.js'
 import { validateUpgraderInit } from './validate-init.js'
+import type { CheckedUpgraderInit } from './validate-init.js'
 import { verifyRemotePeer } from './verify-peer.js'
 import type { EncrypterModule, MuxerModule, UplinkComponents } from '../components.js'
 import type { UpgradeStage } from '../errors.js'
@@ -132,7 +133,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
   private readonly admission: InboundAdmission
   private readonly log: Logger
 
-  constructor (init: UpgraderInit) {
+  constructor (init: CheckedUpgraderInit) {
     super()
     const logger = init.logger ?? defaultLogger()
     this.log = logger.forComponent('uplink:upgrader')
@@ -153,7 +154,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
       this.encrypters.set(encrypter.protocol, encrypter)
     }
 
-    for (const module of init.streamMuxers ?? []) {
+    for (const module of init.streamMuxers) {
       const muxer = instantiate(module, this.components)
       this.muxers.set(muxer.protocol, muxer)
     }

@@ -7,6 +7,9 @@ import type { ConnectionEncrypter, StreamMuxerFactory } from '@libp2p/interface'
 import type { MisnamedOptions } from '../config/option-names.js'
 import type { UpgraderInit } from './upgrader.js'
 
+/** Upgrader options once checked: modules that check what they build, no muxers as `[]`. */
+export type CheckedUpgraderInit = UpgraderInit & Required<Pick<UpgraderInit, 'streamMuxers'>>
+
 /** The upgrader's timeouts; a Node takes them under its `connection` option. */
 export const UPGRADER_TIMEOUTS = ['upgradeTimeout', 'protocolNegotiationTimeout', 'connectionCloseTimeout'] as const
 
@@ -29,7 +32,7 @@ const MISNAMED: MisnamedOptions = {
  * Checks what `createUpgrader()` is given, in its own option names, and
  * returns it with module factories that check what they build.
  */
-export function validateUpgraderInit (input: unknown): UpgraderInit {
+export function validateUpgraderInit (input: unknown): CheckedUpgraderInit {
   const init = checkOptionsObject(input, 'createUpgrader options', '{ privateKey, connectionEncrypters: [secio()], streamMuxers: [yamux()] }', { optional: false })
   rejectMisnamed(init, '', MISNAMED)
   checkPrivateKey(init.privateKey, 'privateKey', { required: 'createUpgrader' })
