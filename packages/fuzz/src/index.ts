@@ -8,7 +8,8 @@
  */
 export { fuzzConfig, suiteTimeout } from './config.js'
 export type { FuzzConfig, FuzzProfile } from './config.js'
-export { runFuzzTarget, HangError } from './run-target.js'
+export { runFuzzTarget } from './run-target.js'
+export { HangError, within } from './hang-guard.js'
 export type { FuzzTarget } from './run-target.js'
 export { EscapedError, guardProcess } from './process-guard.js'
 export type { ProcessGuard } from './process-guard.js'
