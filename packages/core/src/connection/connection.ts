@@ -11,6 +11,7 @@ import { TypedEventEmitter } from 'main-event'
 import { deadlineSignal } from '@uplink/deadline'
 import { MuxerUnavailableError } from '../errors.js'
 import { applicationStream } from './application-stream.js'
+import { takeOverMuxerAbort } from './muxer-failure.js'
 import { streamOpenError } from './stream-open-error.js'
 import { countStreams, streamLimit } from './stream-limits.js'
 import type { FirstFailure } from '../upgrader/first-failure.js'
@@ -67,6 +68,7 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
   private readonly secured: MessageStream
   private readonly failure: FirstFailure
   private readonly muxer?: StreamMuxer
+  private readonly abortMuxer?: (err: Error) => void
   /** The stream each muxer stream was handed to the application as. */
   private readonly applicationStreams = new WeakMap<Stream, Stream>()
   private closing?: Promise<void>
@@ -99,6 +101,7 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
       ? init.maConn.remoteAddr
       : init.maConn.remoteAddr.encapsulate(`/p2p/${init.remotePeer.toString()}`)
 
+    this.abortMuxer = this.muxer == null ? undefined : takeOverMuxerAbort(this.muxer, (err) => { this.abort(err) })
     this.muxer?.addEventListener('stream', (evt) => {
       void this.acceptStream(this.wrap(evt.detail))
     })
@@ -243,7 +246,7 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
 
   abort (err: Error): void {
     this.failure.record(err)
-    this.muxer?.abort(err)
+    this.abortMuxer?.(err)
 
     if (this.secured !== this.maConn) {
       this.secured.abort(err)
