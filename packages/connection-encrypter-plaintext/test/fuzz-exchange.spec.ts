@@ -3,11 +3,10 @@
 // decoder as a pure function and through a real Uplink plaintext handshake on a live connection,
 // sent in arbitrary pieces. Every case is accepted as the key's own PeerId or refused with an
 // InvalidCryptoExchangeError (an UnexpectedPeerError for the dialer), and the connection closes.
-import { setTimeout as sleep } from 'node:timers/promises'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey, peerIdFromPublicKey } from '@libp2p/peer-id'
 import { multiaddrConnectionPair } from '@libp2p/utils'
-import { applyMutation, describeOutcome, firstDifference, mutationOf, protobufLengthOffsets, readSplits, runFuzzTarget, split, suiteTimeout } from '@uplink/fuzz'
+import { applyMutation, describeOutcome, expectRefusal, firstDifference, leave, linger, liveCase, mutationOf, protobufLengthOffsets, readSplits, runFuzzTarget, sendPieces, suiteTimeout } from '@uplink/fuzz'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { MAX_EXCHANGE_SIZE, decodeExchange, decodeLengthPrefix, encodeExchange } from '../src/exchange.js'
@@ -107,27 +106,27 @@ describe('fuzz: the plaintext exchange', function () {
         const { peerId } = recorded[damage.index] as Recorded
         const [hostileRaw, raw] = multiaddrConnectionPair()
         const options = { signal: AbortSignal.timeout(12_000), remotePeer: role === 'dialer' ? peerId : undefined }
-        const settled = Promise.allSettled([role === 'listener' ? encrypter.secureInbound(raw, options) : encrypter.secureOutbound(raw, options)])
+        const running = role === 'listener' ? encrypter.secureInbound(raw, options) : encrypter.secureOutbound(raw, options)
 
-        for (const piece of split(damage.bytes, splits)) hostileRaw.send(piece)
-        // a breaker, not a measurement: an answer that waits for bytes the hostile peer will never send
-        await Promise.race([settled, sleep(100)])
-        await hostileRaw.close().catch(() => {})
-        const [result] = await settled
-
-        if (result.status === 'fulfilled') {
-          const { remotePeer, connection } = result.value
-          if (role === 'dialer') expect(remotePeer.equals(peerId), 'a dialer accepts only the peer it dialed').to.equal(true)
-          connection.abort(new Error('case over'))
-          expect(raw.status).to.not.equal('open')
-          return damage.mutation == null ? 'accepted (unchanged)' : remotePeer.equals(peerId) ? 'accepted (same peer)' : 'accepted (another valid key)'
-        }
-
-        const outcome = describeOutcome(result.reason)
-        expect(['InvalidCryptoExchangeError', 'UnexpectedPeerError'], outcome).to.include(result.reason.name)
-        expect(damage.mutation, 'an undamaged Exchange must be accepted').to.not.equal(undefined)
-        expect(raw.status, 'a refused exchange closes the connection').to.not.equal('open')
-        return outcome
+        return liveCase({
+          ours: raw,
+          running,
+          hostile: async () => {
+            sendPieces(hostileRaw, damage.bytes, splits)
+            // an answer that waits for bytes the hostile peer will never send
+            await linger(running, 100)
+            await leave(hostileRaw)
+          },
+          accepted: ({ remotePeer, connection }) => {
+            if (role === 'dialer') expect(remotePeer.equals(peerId), 'a dialer accepts only the peer it dialed').to.equal(true)
+            connection.abort(new Error('case over'))
+            return damage.mutation == null ? 'accepted (unchanged)' : remotePeer.equals(peerId) ? 'accepted (same peer)' : 'accepted (another valid key)'
+          },
+          refused: (reason) => {
+            expect(damage.mutation, 'an undamaged Exchange must be accepted').to.not.equal(undefined)
+            return expectRefusal(reason, { names: ['InvalidCryptoExchangeError', 'UnexpectedPeerError'] })
+          }
+        })
       }
     })
   })

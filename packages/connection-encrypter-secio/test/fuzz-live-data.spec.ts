@@ -5,7 +5,7 @@
 // The Uplink reader must get exactly the plaintexts of the frames that arrived intact, in order,
 // then a named error (a clean end only for a cut at a frame boundary), and the raw connection closes.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { applyMutation, arrayBufferBytes, collectGarbage, mutationOf, pseudoRandomBytes, readSplits, runFuzzTarget, split, suiteTimeout } from '@uplink/fuzz'
+import { applyMutation, arrayBufferBytes, collectGarbage, leave, liveCase, mutationOf, pseudoRandomBytes, readSplits, runFuzzTarget, sendPieces, suiteTimeout } from '@uplink/fuzz'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { DEFAULT_MAX_FRAME_LENGTH } from '../src/constants.js'
@@ -40,22 +40,22 @@ describe('fuzz: SECIO data frames under live session keys', function () {
       check: async ({ messages, mutation, splits }) => {
         const { fake, secured, raw, fakeRaw } = await againstFake()
         expect(secured.remoteExtensions.hash).to.equal('SHA256')
-        const reading = drain(secured.connection)
         const sealed = sealAll(fake.sealer ?? expect.fail('no keys'), messages)
         const damaged = mutation == null ? sealed.wire : applyMutation(sealed.wire, mutation)
 
-        for (const piece of split(damaged, splits)) {
-          if (fakeRaw.status !== 'open') break
-          fakeRaw.send(piece)
-        }
-        await fakeRaw.close().catch(() => {})
-
-        const { data, error } = await within(15_000, reading, 'the reader')
-        const outcome = expectIntactPrefix(sealed, damaged, messages, data, error)
-
-        if (error == null) await secured.connection.close()
-        expect(await closed(raw, 10_000), 'the raw connection closes').to.not.equal('open')
-        return outcome
+        return liveCase({
+          ours: raw,
+          running: drain(secured.connection),
+          hostile: async () => {
+            sendPieces(fakeRaw, damaged, splits)
+            await leave(fakeRaw)
+          },
+          accepted: async ({ data, error }) => {
+            const outcome = expectIntactPrefix(sealed, damaged, messages, data, error)
+            if (error == null) await secured.connection.close()
+            return outcome
+          }
+        })
       }
     })
   })

@@ -4,12 +4,12 @@
 // random bytes) and every message in arbitrary pieces. Each case ends within the hang guard with
 // the handshake accepted (only if the damage changed nothing that matters) or refused by name,
 // and the raw connection closed.
-import { applyMutation, describeOutcome, firstDifference, mutationOf, protobufLengthOffsets, readSplits, runFuzzTarget, suiteTimeout } from '@uplink/fuzz'
+import { applyMutation, expectRefusal, firstDifference, liveCase, mutationOf, protobufLengthOffsets, readSplits, runFuzzTarget, suiteTimeout } from '@uplink/fuzz'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { MAX_HANDSHAKE_MESSAGE_LENGTH } from '../src/constants.js'
-import { FakePeer, closed } from './fixtures/hostile-peer.js'
+import { FakePeer } from './fixtures/hostile-peer.js'
 import { encrypter, peer } from './fixtures/peers.js'
 import { PHASES, runDamagedHandshake } from './fuzz/scripted-handshake.js'
 import type { Peer } from './fixtures/peers.js'
@@ -73,22 +73,22 @@ describe('fuzz: the SECIO handshake on a live connection', function () {
         const fake = new FakePeer(fakeRaw, { privateKey: hostile.privateKey })
         const secio = encrypter(uplink, { handshakeTimeout: 10_000, leadingZeroWait: 200 })
         const options = { signal: AbortSignal.timeout(12_000), remotePeer: role === 'dialer' ? hostile.peerId : undefined }
-        const secured = role === 'listener' ? secio.secureInbound(raw, options) : secio.secureOutbound(raw, options)
-        const [result] = await Promise.allSettled([secured, runDamagedHandshake(fake, { phase, mutation: mutation ?? undefined, splits })])
         const unchanged = mutation == null || firstDifference(applyMutation(recorded.samples[phase], mutation), recorded.samples[phase]) === -1
 
-        if (result.status === 'fulfilled') {
-          expect(result.value.remotePeer.equals(hostile.peerId), 'an accepted handshake authenticated the peer').to.equal(true)
-          result.value.connection.abort(new Error('case over'))
-          expect(await closed(raw, 10_000), 'the raw connection closes with the secured one').to.not.equal('open')
-          return unchanged ? 'accepted (unchanged)' : 'accepted (harmless damage)'
-        }
-
-        const outcome = describeOutcome(result.reason)
-        expect(HANDSHAKE_ERRORS, `${outcome}: ${String(result.reason?.stack)}`).to.include(result.reason.name)
-        expect(unchanged, 'an undamaged handshake must succeed').to.equal(false)
-        expect(await closed(raw, 10_000), 'a refused handshake closes the raw connection').to.not.equal('open')
-        return outcome
+        return liveCase({
+          ours: raw,
+          running: role === 'listener' ? secio.secureInbound(raw, options) : secio.secureOutbound(raw, options),
+          hostile: async () => { await runDamagedHandshake(fake, { phase, mutation: mutation ?? undefined, splits }) },
+          accepted: ({ remotePeer, connection }) => {
+            expect(remotePeer.equals(hostile.peerId), 'an accepted handshake authenticated the peer').to.equal(true)
+            connection.abort(new Error('case over'))
+            return unchanged ? 'accepted (unchanged)' : 'accepted (harmless damage)'
+          },
+          refused: (reason) => {
+            expect(unchanged, 'an undamaged handshake must succeed').to.equal(false)
+            return expectRefusal(reason, { names: HANDSHAKE_ERRORS })
+          }
+        })
       }
     })
   })

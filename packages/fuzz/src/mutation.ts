@@ -26,7 +26,7 @@ export interface MutationTargets {
   lengthBytes?: number[]
   /** Lengths that matter to the parser (limits), tried next to the usual suspects. */
   interestingLengths?: number[]
-  /** Where whole frames start and end: a frame is then also repeated whole, at a later frame boundary (a replay). */
+  /** Where whole frames start and end: a frame, or a run of frames, is then also repeated whole at a later frame boundary (a replay). */
   frames?: Array<{ start: number, end: number }>
 }
 
@@ -56,11 +56,12 @@ export function mutationOf (length: number, targets: MutationTargets = {}): fc.A
 
   const frames = targets.frames ?? []
   if (frames.length > 0) {
-    choices.push(fc.integer({ min: 0, max: frames.length - 1 }).chain(index => {
-      const frame = frames[index] as { start: number, end: number }
-      const later = frames.slice(index).map(f => f.end)
-      return fc.record({ kind: fc.constant('duplicate' as const), from: fc.constant(frame.start), length: fc.constant(frame.end - frame.start), at: fc.constantFrom(...later) })
-    }))
+    choices.push(fc.integer({ min: 0, max: frames.length - 1 }).chain(index => fc.integer({ min: index, max: frames.length - 1 }).chain(last => {
+      const start = (frames[index] as { start: number }).start
+      const end = (frames[last] as { end: number }).end
+      const later = frames.slice(last).map(f => f.end)
+      return fc.record({ kind: fc.constant('duplicate' as const), from: fc.constant(start), length: fc.constant(end - start), at: fc.constantFrom(...later) })
+    })))
   }
 
   if (targets.lengthBytes != null && targets.lengthBytes.length > 0) {

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { fuzzConfig } from './config.js'
 import { appendFigures } from './figures.js'
 import { MemoryPeak } from './memory.js'
+import { within } from './hang-guard.js'
 import { guardProcess } from './process-guard.js'
 import type { TargetFigures } from './figures.js'
 
@@ -26,16 +27,6 @@ export interface FuzzTarget<T> {
   maxHeapGrowth?: number
 }
 
-/** A case ran past its `hangAfter`. */
-export class HangError extends Error {
-  static override name = 'HangError'
-
-  constructor (message: string) {
-    super(message)
-    this.name = 'HangError'
-  }
-}
-
 const SAMPLE_EVERY = 64
 
 /**
@@ -57,7 +48,8 @@ export async function runFuzzTarget<T> (target: FuzzTarget<T>): Promise<TargetFi
   console.log(`      fuzz ${target.name}: ${cases} cases, seed ${config.seed} (repeat with FUZZ_SEED=${config.seed} FUZZ_RUNS=${cases})`)
 
   const property = fc.asyncProperty(target.arbitrary, async (input) => {
-    const outcome = await bounded(Promise.resolve(target.check(input)), target.hangAfter, target.name)
+    const checked = Promise.resolve(target.check(input))
+    const outcome = await (target.hangAfter == null ? checked : within(target.hangAfter, checked, `a ${target.name} case`))
     guard.check()
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
 
@@ -108,20 +100,6 @@ export async function runFuzzTarget<T> (target: FuzzTarget<T>): Promise<TargetFi
   console.log(`      ${count} cases in ${figures.ms} ms: ${Object.entries(outcomes).sort(([, a], [, b]) => b - a).map(([name, n]) => `${name} ${n}`).join(', ')}`)
   if (config.figures != null) appendFigures(config.figures, figures)
   return figures
-}
-
-async function bounded (promise: Promise<string>, ms: number | undefined, what: string): Promise<string> {
-  if (ms == null) return promise
-  let timer: ReturnType<typeof setTimeout> | undefined
-
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new HangError(`a ${what} case did not end within ${ms} ms`)) }, ms) })
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 function mib (bytes: number): string {

@@ -3,12 +3,13 @@
 // negotiation). Every flip must fail the upgrade with a named error at the stage that byte belongs to,
 // never produce a connection.
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { within } from '@uplink/fuzz/hang-guard'
 import { dial, startListener, upgraderFor } from './endpoints.js'
 import { faultProxy } from './fault-proxy.js'
 import { SecioFrameSplitter } from './frame-splitter.js'
 import { causeNames, count } from './outcome.js'
 import { pool } from './pool.js'
-import { transfer, within } from './transfer.js'
+import { transfer } from './transfer.js'
 import type { MuxerName } from './endpoints.js'
 import type { Direction } from './fault-proxy.js'
 import type { Tally } from './outcome.js'

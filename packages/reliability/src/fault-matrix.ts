@@ -1,11 +1,12 @@
 // Every fault × every muxer × both directions × offsets from the first handshake byte to deep in the
 // data: one listener, one proxy and one dialer per case, one verified multi-stream transfer through it.
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { within } from '@uplink/fuzz/hang-guard'
 import { MUXERS, dial, startListener, upgraderFor } from './endpoints.js'
 import { faultProxy } from './fault-proxy.js'
 import { ACCEPTABLE, causeNames, count, errorOutcome, label } from './outcome.js'
 import { pool } from './pool.js'
-import { transfer, within } from './transfer.js'
+import { transfer } from './transfer.js'
 import type { MuxerName } from './endpoints.js'
 import type { Direction, Fault, FaultKind } from './fault-proxy.js'
 import type { Outcome, Tally } from './outcome.js'

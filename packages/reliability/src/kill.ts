@@ -5,10 +5,11 @@
 import { performance } from 'node:perf_hooks'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
+import { within } from '@uplink/fuzz/hang-guard'
 import { startChild } from './child.js'
 import { dial, startListener, upgraderFor } from './endpoints.js'
 import { errorOutcome, label } from './outcome.js'
-import { transfer, within } from './transfer.js'
+import { transfer } from './transfer.js'
 import type { MuxerName } from './endpoints.js'
 import type { Outcome } from './outcome.js'
 

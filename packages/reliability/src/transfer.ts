@@ -114,20 +114,3 @@ async function echoOneStream (connection: UplinkConnection, payload: StreamPaylo
     messagesSent
   }
 }
-
-/** Rejects with a `HangError` if `promise` has not settled within `ms`: a hang guard, never a measurement. */
-export async function within<T> (ms: number, promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const guard = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const err = new Error(`${what} did not settle within ${ms} ms`)
-      err.name = 'HangError'
-      reject(err)
-    }, ms)
-  })
-  try {
-    return await Promise.race([promise, guard])
-  } finally {
-    clearTimeout(timer)
-  }
-}

@@ -4,7 +4,8 @@
 import { GoPeer } from '@uplink/interop/fixtures/go-peer'
 import { GO_TOOLCHAIN, ensureGoPeer } from '@uplink/interop/fixtures/go-build'
 import { toolchainVersion } from '@uplink/interop/fixtures/toolchain'
-import { dialerSide, listenerSide, withSides } from '../run/children.js'
+import { dialerSide, withEchoListener, withSides } from '../run/children.js'
+import { withForeignListener } from '../run/foreign-listener.js'
 import { mbps } from './row.js'
 import type { Stack } from '../peer/stack.js'
 import type { Sizes } from '../sizes.js'
@@ -31,19 +32,8 @@ async function uplinkDials (listenAddr: string, sizes: Sizes): Promise<Sample> {
   })
 }
 
-async function withGoListener (body: (addr: string) => Promise<Sample>): Promise<Sample> {
-  const listener = await goListener()
-  try {
-    const addr = listener.addrs.find(a => a.includes('/127.0.0.1/'))
-    if (addr == null) throw new Error('the Go listener reported no 127.0.0.1 address')
-    return await body(addr)
-  } finally {
-    await listener.stop()
-  }
-}
-
-const withUplinkListener = async (body: (addr: string) => Promise<Sample>): Promise<Sample> =>
-  withSides([listenerSide(UPLINK, 'echo')], async ([listener]) => body(listener!.addr))
+const withGoListener = async (body: (addr: string) => Promise<Sample>): Promise<Sample> => withForeignListener('the Go listener', goListener, body)
+const withUplinkListener = async (body: (addr: string) => Promise<Sample>): Promise<Sample> => withEchoListener(UPLINK, body)
 
 async function goMissing (): Promise<string | undefined> {
   if (toolchainVersion(GO_TOOLCHAIN) == null) return `\`go\` was not found; install ${GO_TOOLCHAIN.hint}`

@@ -3,7 +3,8 @@
 // connection (the muxer the legacy node speaks), with the legacy peer's own 64 KiB writes and
 // 1 MiB window on every side; Uplink against itself in the same shape.
 import { LegacyPeer } from '@uplink/interop/fixtures/legacy-peer'
-import { dialerSide, listenerSide, withSides } from '../run/children.js'
+import { dialerSide, withEchoListener, withSides } from '../run/children.js'
+import { withForeignListener } from '../run/foreign-listener.js'
 import { mbps } from './row.js'
 import type { Stack } from '../peer/stack.js'
 import type { Sizes } from '../sizes.js'
@@ -36,19 +37,8 @@ async function uplinkDials (addr: string, sizes: Sizes): Promise<Sample> {
   })
 }
 
-async function withLegacyListener (body: (addr: string) => Promise<Sample>): Promise<Sample> {
-  const listener = await LegacyPeer.start({ mode: 'node' })
-  try {
-    const addr = listener.addrs.find(a => a.includes('/127.0.0.1/'))
-    if (addr == null) throw new Error('the legacy listener reported no 127.0.0.1 address')
-    return await body(addr)
-  } finally {
-    await listener.stop()
-  }
-}
-
-const withUplinkListener = async (body: (addr: string) => Promise<Sample>): Promise<Sample> =>
-  withSides([listenerSide(UPLINK, 'echo')], async ([listener]) => body(listener!.addr))
+const withLegacyListener = async (body: (addr: string) => Promise<Sample>): Promise<Sample> => withForeignListener('the legacy listener', async () => LegacyPeer.start({ mode: 'node' }), body)
+const withUplinkListener = async (body: (addr: string) => Promise<Sample>): Promise<Sample> => withEchoListener(UPLINK, body)
 
 function row (id: string, label: string, reference: boolean, measure: (sizes: Sizes) => Promise<Sample>): Row {
   return { id, group: 'legacy', label, unit: 'MB/s', reference, measure }

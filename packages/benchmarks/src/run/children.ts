@@ -50,7 +50,8 @@ export async function command (peer: PeerProcess, cmd: string, fields: Record<st
   return result
 }
 
-const localAddress = (addrs: unknown, label: string): string => {
+/** The 127.0.0.1 address among those a listener reported. */
+export const localAddress = (addrs: unknown, label: string): string => {
   const found = Array.isArray(addrs) ? addrs.map(String).find(addr => addr.includes('/127.0.0.1/')) : undefined
   if (found == null) throw new Error(`${label} reported no 127.0.0.1 address`)
   return found
@@ -75,6 +76,11 @@ export async function dialerSide (stack: Stack): Promise<Side> {
   }
   const peer = await spawnPeer(`bench dialer (${JSON.stringify(stack)})`, { stack })
   return { addr: '', command: async (cmd, fields) => command(peer, cmd, fields), release: async () => { await peer.stop({ timeoutMs: 10_000 }) } }
+}
+
+/** Runs `body` with the address of an Uplink listener of `stack` that echoes, then releases it. */
+export async function withEchoListener<T> (stack: Stack, body: (addr: string) => Promise<T>): Promise<T> {
+  return withSides([listenerSide(stack, 'echo')], async ([listener]) => body(listener!.addr))
 }
 
 /** Runs `body` with the sides, then releases them whatever happened. */

@@ -1,3 +1,4 @@
+// Not shared with @uplink/core's connection/read-in-order.ts: an adapter must not depend on core, and the two end and push back differently.
 import type { InflowGate } from './inflow-gate.js'
 import type { MessageStream, StreamMessageEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'

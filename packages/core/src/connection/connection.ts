@@ -11,7 +11,7 @@ import { TypedEventEmitter } from 'main-event'
 import { deadlineSignal } from '@uplink/deadline'
 import { MuxerFailedError, MuxerUnavailableError } from '../errors.js'
 import { applicationStream } from './application-stream.js'
-import { onMuxerAbort } from './muxer-abort.js'
+import { takeOverMuxerAbort } from './muxer-abort.js'
 import { streamOpenError } from './stream-open-error.js'
 import { countStreams, streamLimit } from './stream-limits.js'
 import type { FirstFailure } from '../upgrader/first-failure.js'
@@ -72,6 +72,8 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
   private readonly applicationStreams = new WeakMap<Stream, Stream>()
   private closing?: Promise<void>
   private aborted = false
+  /** The muxer's own abort: its `abort` now tells this connection first (muxer-abort.ts). */
+  private readonly abortMuxer?: (err: Error) => void
   private readonly handlers: StreamHandlerRegistry
   private readonly protocolNegotiationTimeout: number
   private readonly closeTimeout: number
@@ -106,7 +108,7 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
     })
 
     if (this.muxer != null) {
-      onMuxerAbort(this.muxer, (err) => { this.onMuxerFailed(err) })
+      this.abortMuxer = takeOverMuxerAbort(this.muxer, (err) => { this.onMuxerFailed(err) })
     }
 
     this.maConn.addEventListener('close', (evt) => {
@@ -254,6 +256,8 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
    */
   private onMuxerFailed (err: Error): void {
     if (this.aborted || this.status !== 'open') {
+      // the connection is going already: the muxer still ends as it asked
+      this.abortMuxer?.(err)
       return
     }
 
@@ -264,11 +268,10 @@ class UplinkConnectionImpl extends TypedEventEmitter<Omit<MessageStreamEvents, '
   }
 
   abort (err: Error): void {
-    // the muxer's abort calls back here (onMuxerFailed)
     if (this.aborted) return
     this.aborted = true
     this.failure.record(err)
-    this.muxer?.abort(err)
+    this.abortMuxer?.(err)
 
     if (this.secured !== this.maConn) {
       this.secured.abort(err)

@@ -1,3 +1,4 @@
+// Not shared with @uplink/secio's framing/read-in-order.ts: adapters must not depend on core, and the two end and push back differently.
 import type { MessageStream, StreamMessageEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 

@@ -2,15 +2,18 @@
  * Real upgrades, recorded, for the fuzzer to damage: the raw bytes each side
  * writes (multistream-select for the crypto channel, then SECIO) and the
  * plaintext the dialer writes into its secured connection (multistream-select
- * for the muxer, then yamux opening an echo stream and using it).
+ * for the muxer, then yamux or mplex opening an echo stream and using it).
  */
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { mplex } from '@libp2p/mplex'
 import { secio } from '@uplink/secio'
 import { pEvent } from 'p-event'
 import { createUpgrader } from '../../src/index.js'
 import { ECHO, echoHandler } from '../fixtures/echo.js'
+import { muxerFrames } from './muxer-frames.js'
 import { rawPair } from '../fixtures/raw-pair.js'
-import type { EncrypterModule, UplinkUpgrader } from '../../src/index.js'
+import type { EncrypterModule, MuxerModule, UplinkUpgrader } from '../../src/index.js'
+import type { FrameSpan } from './muxer-frames.js'
 import type { Identity } from '../fixtures/raw-pair.js'
 import type { ConnectionEncrypter, MessageStream } from '@libp2p/interface'
 
@@ -20,15 +23,38 @@ export interface RecordedUpgrade {
   listenerSelect: Uint8Array
   /** What the dialer wrote into its secured connection, in order. */
   securedPlaintext: Uint8Array
+  /** The muxer's frames in it, after its multistream-select messages. */
+  muxerFrames: FrameSpan[]
 }
 
 /** Inbound limits out of the way: a fuzz run opens thousands of connections from one host. */
 export const UNLIMITED_INBOUND = { maxPending: 1_000_000, maxPendingPerHost: 1_000_000, maxPerHostPerSecond: 1_000_000 }
 
-/** Yamux without keep-alive pings: a replayed session would otherwise answer pings nobody sent now. */
-export function fuzzUpgrader (id: Identity, encrypter: EncrypterModule = secio() as EncrypterModule): UplinkUpgrader {
-  const upgrader = createUpgrader({ privateKey: id.privateKey, connectionEncrypters: [encrypter], streamMuxers: [yamux({ enableKeepAlive: false })], upgradeTimeout: 10_000, inboundUpgradeLimits: UNLIMITED_INBOUND })
-  upgrader.handle(ECHO, echoHandler)
+export type FuzzMuxer = 'yamux' | 'mplex'
+
+const MUXERS: Record<FuzzMuxer, () => MuxerModule> = {
+  // without keep-alive pings: a replayed session would otherwise answer pings nobody sent now
+  yamux: () => yamux({ enableKeepAlive: false }) as MuxerModule,
+  // as the tutorial builds it, its new-stream rate limit included
+  mplex: () => mplex() as MuxerModule
+}
+
+export interface FuzzUpgraderInit {
+  encrypter?: EncrypterModule
+  muxer?: FuzzMuxer
+  /** Each echo stream's end, as its `close` event tells it: the error, or undefined for a clean end. */
+  streamEnds?: Array<Promise<Error | undefined>>
+}
+
+/** An upgrader with one encrypter (SECIO) and one muxer (yamux), serving the echo protocol. */
+export function fuzzUpgrader (id: Identity, init: FuzzUpgraderInit = {}): UplinkUpgrader {
+  const upgrader = createUpgrader({ privateKey: id.privateKey, connectionEncrypters: [init.encrypter ?? secio() as EncrypterModule], streamMuxers: [MUXERS[init.muxer ?? 'yamux']()], upgradeTimeout: 10_000, inboundUpgradeLimits: UNLIMITED_INBOUND })
+  upgrader.handle(ECHO, async (stream) => {
+    init.streamEnds?.push(stream.status !== 'open'
+      ? Promise.resolve(undefined)
+      : new Promise(resolve => { stream.addEventListener('close', (evt) => { resolve(evt.error) }, { once: true }) }))
+    await echoHandler(stream)
+  })
   return upgrader
 }
 
@@ -53,7 +79,8 @@ export function leadingSelectMessages (bytes: Uint8Array): Uint8Array {
   return bytes.slice(0, offset)
 }
 
-export async function recordUpgrade (dialerId: Identity, listenerId: Identity): Promise<RecordedUpgrade> {
+/** `streams` echo streams, one after the other, each opened, used and closed. */
+export async function recordUpgrade (dialerId: Identity, listenerId: Identity, muxer: FuzzMuxer = 'yamux', streams = 1): Promise<RecordedUpgrade> {
   const plaintext: Uint8Array[] = []
   const recordingSecio: EncrypterModule = (components) => {
     const inner = secio()(components as any) as ConnectionEncrypter
@@ -67,8 +94,8 @@ export async function recordUpgrade (dialerId: Identity, listenerId: Identity): 
       }
     }
   }
-  const dialer = fuzzUpgrader(dialerId, recordingSecio)
-  const listener = fuzzUpgrader(listenerId)
+  const dialer = fuzzUpgrader(dialerId, { encrypter: recordingSecio, muxer })
+  const listener = fuzzUpgrader(listenerId, { muxer })
   const { outbound, inbound } = rawPair(listenerId.peerId)
   const sentByDialer: Uint8Array[] = []
   const sentByListener: Uint8Array[] = []
@@ -78,15 +105,19 @@ export async function recordUpgrade (dialerId: Identity, listenerId: Identity): 
   const opened = pEvent(listener, 'connection:open')
   const [connection] = await Promise.all([dialer.upgradeOutbound(outbound, { signal: AbortSignal.timeout(10_000) }), listener.upgradeInbound(inbound, { signal: AbortSignal.timeout(10_000) })])
   await opened
-  const stream = await connection.newStream(ECHO)
-  stream.send(new TextEncoder().encode('a message the echo handler sends back'))
-  await stream.close()
-  for await (const _ of stream) { /* the echo */ }
+  for (let i = 0; i < streams; i++) {
+    const stream = await connection.newStream(ECHO)
+    stream.send(new TextEncoder().encode(`message ${i}, which the echo handler sends back`))
+    await stream.close()
+    for await (const _ of stream) { /* the echo */ }
+  }
   await connection.close()
 
+  const securedPlaintext = Buffer.concat(plaintext)
   return {
     dialerSelect: leadingSelectMessages(Buffer.concat(sentByDialer)),
     listenerSelect: leadingSelectMessages(Buffer.concat(sentByListener)),
-    securedPlaintext: Buffer.concat(plaintext)
+    securedPlaintext,
+    muxerFrames: muxerFrames(muxer, securedPlaintext, leadingSelectMessages(securedPlaintext).byteLength)
   }
 }
