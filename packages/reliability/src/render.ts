@@ -196,7 +196,7 @@ ${n(r.messagesSent)} messages, ${n(r.bytesSent)} bytes, in ${r.seconds.toFixed(0
     lines.push(`
 Upgrade deadline ${ms(r.upgradeTimeout)}. On the listener (p50 / p90 / max, ms since the socket was accepted, and how many got there):
 ${stage('first-byte', 'first byte')}; ${stage('upgrader:crypto-negotiated', 'crypto negotiated')}; ${stage('upgrader:secured', 'secured')}; ${stage('upgrader:muxer-negotiated', 'muxer negotiated')}.
-${h.accepted == null ? '' : `Accepted ${ms(h.accepted.p50)} / ${ms(h.accepted.p90)} / ${ms(h.accepted.max)} after the dials began (${n(h.upgrades)} sockets): Node.js accepts one connection per event-loop turn, so a burst waits in the kernel's accept queue, where only the dialer's deadline runs.`}
+${h.accepted == null ? '' : `Accepted ${ms(h.accepted.p50)} / ${ms(h.accepted.p90)} / ${ms(h.accepted.max)} after the dials began (${n(h.upgrades)} of ${n(r.connections)} sockets accepted by the end of the run): Node.js accepts one connection per event-loop turn (libuv 1.45+, libuv/libuv#3696), so a burst waits in the kernel's accept queue, where only the dialer's deadline runs.`}
 ${Object.keys(h.failures).length === 0 ? 'No inbound upgrade failed.' : `Failed inbound upgrades, by the last stage reached: ${tallyCell(h.failures)}.`}
 Listener event-loop delay ${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p99)} (p99) / ${ms(r.eventLoopDelay.max)} while dialing.`)
   }
@@ -204,7 +204,12 @@ Listener event-loop delay ${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p9
     const sched = r.sched == null
       ? ''
       : ` The listener's main thread ran ${s1(r.sched.listener.running)} and waited ready to run, with no core free, ${s1(r.sched.listener.waiting)}; the dialers' ran ${s1(r.sched.dialers.running)} and waited ${s1(r.sched.dialers.waiting)}.`
-    lines.push(`CPU while dialing: listener ${s1(r.cpu.listener)}, dialers ${s1(r.cpu.dialers)}, ${Math.round(100 * r.cpu.busy)} % of the ${r.cpu.cores} cores over ${s1(r.dialSeconds)} (load average ${r.cpu.loadBefore.toFixed(1)} before the run).${sched}`)
+    const verdict = r.sched == null
+      ? ''
+      : r.sched.listener.waiting > r.sched.listener.running
+        ? ' The listener spent longer waiting for a core than running: the machine was saturated (by this run\'s processes and whatever else ran), so its handshakes waited for CPU, not for Uplink.'
+        : ' The listener ran at least as long as it waited for a core: what it ran was the bottleneck.'
+    lines.push(`CPU while dialing: listener ${s1(r.cpu.listener)}, dialers ${s1(r.cpu.dialers)}, ${Math.round(100 * r.cpu.busy)} % of the ${r.cpu.cores} cores over ${s1(r.dialSeconds)} (load average ${r.cpu.loadBefore.toFixed(1)} before the run).${sched}${verdict}`)
   }
   return `${lines.join('\n')}
 `
