@@ -9,6 +9,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createUpgrader } from '@uplink/core'
 import { secio } from '@uplink/secio'
 import { socketToMultiaddrConnection } from '@uplink/tcp'
+import type { HandshakeTimeline } from './handshake-timeline.js'
 import type { PrivateKey, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { EncrypterModule, InboundUpgradeLimits, MuxerModule, UplinkConnection, UplinkUpgrader } from '@uplink/core'
@@ -77,6 +78,10 @@ export interface ListenerOptions extends EndpointOptions {
   /** the echo handler's running total of bytes received */
   onEcho?: (total: number) => void
   onStreamError?: (err: Error) => void
+  /** records when each inbound upgrade reached each stage */
+  timeline?: HandshakeTimeline
+  /** every socket the listener accepts, before anything else sees it */
+  onAccept?: (socket: Socket) => void
 }
 
 export async function startListener (options: ListenerOptions): Promise<Listener> {
@@ -97,6 +102,7 @@ export async function startListener (options: ListenerOptions): Promise<Listener
   })
 
   const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
+    options.onAccept?.(socket)
     sockets.add(socket)
     // as tcp() sets up the sockets it accepts: muxers send small frames that Nagle would hold back
     socket.setNoDelay(true)
@@ -112,6 +118,10 @@ export async function startListener (options: ListenerOptions): Promise<Listener
       options.onInbound?.(outcome, upgrader)
       return
     }
+    const watch = options.timeline?.begin(socket)
+    const onProgress = watch == null
+      ? options.onProgress
+      : (evt: { type: string }) => { watch.onProgress(evt); options.onProgress?.(evt) }
     const outcome = new Promise<InboundOutcome>(resolve => {
       const onOpen = (evt: CustomEvent<UplinkConnection>): void => {
         const remote = evt.detail.remoteAddr.toString()
@@ -120,11 +130,13 @@ export async function startListener (options: ListenerOptions): Promise<Listener
         upgrader.removeEventListener('connection:open', onOpen)
         connections.add(evt.detail)
         evt.detail.addEventListener('close', () => { connections.delete(evt.detail) })
+        watch?.settle()
         resolve({ connection: evt.detail })
       }
       upgrader.addEventListener('connection:open', onOpen)
-      upgrader.upgradeInbound(maConn, { signal: closing.signal, onProgress: options.onProgress as any }).catch((error: Error) => {
+      upgrader.upgradeInbound(maConn, { signal: closing.signal, onProgress: onProgress as any }).catch((error: Error) => {
         upgrader.removeEventListener('connection:open', onOpen)
+        watch?.settle(error)
         resolve({ error })
       })
     })

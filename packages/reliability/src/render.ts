@@ -85,14 +85,15 @@ ${[...rows.entries()].map(([key, results]) => {
   const load = loadResult<any[]>('load')
   sections.push(header('Load: concurrent dials from separate processes', load, 'load'))
   if (load != null) {
-    for (const r of load.figures) {
-      sections.push(`secio + ${r.muxer}: **${n(r.connections)} connections dialed at once from ${r.shape.processes} processes** (${n(r.connected)} upgraded, in ${r.dialSeconds.toFixed(1)} s;
-at most ${r.peakPendingUpgrades} inbound upgrades pending at once on the listener, whose inbound limits were raised to the burst), then each
-exchanged ${n(r.shape.messagesPerConnection)} messages (1–${r.shape.maxMessage} bytes, one \`send()\` each) over ${r.shape.streams} echo streams:
-${n(r.messagesSent)} messages, ${n(r.bytesSent)} bytes, in ${r.seconds.toFixed(0)} s. Outcomes: ${tallyCell(r.outcomes)}.
-**Bytes lost: ${n(r.bytesLost)}.**
+    for (const r of load.figures) sections.push(renderLoad(r))
+  }
+  const contended = loadResult<any[]>('load-while-dialing')
+  if (contended != null) {
+    sections.push(`#### The same load, each connection exchanging as soon as it is up while the others still dial
+
+\`${contended.command}\` — ${contended.seconds} s on ${contended.machine}, ${contended.finished.slice(0, 10)}.
 `)
-    }
+    for (const r of contended.figures) sections.push(renderLoad(r))
   }
 
   const soak = loadResult<any>('soak')
@@ -166,12 +167,50 @@ byte every ${h.slowloris.dripEvery} ms, against the default ${h.slowloris.upgrad
 |---|---|---|---|---|---|
 ${cases.map(c => `| ${c.attack} | ${c.phase ?? '—'} | ${c.causes.join(' ← ') || '—'} | ${c.stage ?? '—'} | ${c.closedAfterMs.toFixed(0)} ms | ${c.held ? 'yes' : '**no**'} |`).join('\n')}
 
-**${n(f.handshakes)} failed handshakes** (a Propose of random bytes each; ${tallyCell(f.errors)}): heap after a forced GC
-${mb(f.heap.baseline)} before, ${mb(f.heap.after)} at once after the last failure (${kib(f.heap.growth)}), ${mb(f.heap.afterOneSecond)} a second later
-(${kib(f.heap.growthAfterOneSecond)}; bound ${mb(h.heapSlack)}); file descriptors ${f.fds.baseline} → ${f.fds.after}; active timers and sockets ${f.resources.baseline} → ${f.resources.after}; pending upgrades ${f.pendingAfter}.
+**${n(f.handshakes)} failed handshakes** (a Propose of random bytes each; ${tallyCell(f.errors)}), measured after a forced GC at once
+after the last failure, without waiting for any timer: heap ${mb(f.heap.baseline)} before, ${mb(f.heap.after)} after (${kib(f.heap.growth)}; bound ${mb(h.heapSlack)});
+${f.retained == null ? '' : `of the sockets the listener accepted, ${n(f.retained.sockets)} still reachable, of its upgrade errors ${n(f.retained.errors)}; `}file descriptors ${f.fds.baseline} → ${f.fds.after}; active timers and sockets ${f.resources.baseline} → ${f.resources.after}; pending upgrades ${f.pendingAfter}.
 
 **${n(flood.sockets)} half-open sockets** from one host (127.0.0.2), default limits: ${n(flood.closedByListener)} closed by the listener,
 ${flood.pendingUpgrades} upgrades pending and ${flood.listenerFds} descriptors held by the listener at the height of the flood; an honest
 peer dialed meanwhile was ${flood.honestServed ? 'served, every byte intact' : '**not served**'}; descriptors ${flood.baselineFds} before, ${flood.fdsAfter} after.
+`
+}
+
+const ms = (value: number): string => `${n(Math.round(value))} ms`
+const s1 = (value: number): string => `${value.toFixed(1)} s`
+
+function renderLoad (r: any): string {
+  const whileDialing = r.exchange === 'while-dialing'
+  const lines = [`secio + ${r.muxer}: **${n(r.connections)} connections dialed at once from ${r.shape.processes} processes** (${n(r.connected)} upgraded, in ${r.dialSeconds.toFixed(1)} s;
+at most ${r.peakPendingUpgrades} inbound upgrades pending at once on the listener, whose inbound limits were raised to the burst), ${whileDialing ? 'each' : 'then each'}
+exchanged ${n(r.shape.messagesPerConnection)} messages (1–${r.shape.maxMessage} bytes, one \`send()\` each) over ${r.shape.streams} echo streams${whileDialing ? ' as soon as it was up, while the others still dialed' : ''}:
+${n(r.messagesSent)} messages, ${n(r.bytesSent)} bytes, in ${r.seconds.toFixed(0)} s. Outcomes: ${tallyCell(r.outcomes)}.
+**Bytes lost: ${n(r.bytesLost)}.**`]
+  const h = r.handshakes
+  if (h != null) {
+    const stage = (name: string, label: string): string => {
+      const f = h.stages[name]
+      return f == null ? `${label} none` : `${label} ${ms(f.p50)} / ${ms(f.p90)} / ${ms(f.max)} (${n(f.reached)})`
+    }
+    lines.push(`
+Upgrade deadline ${ms(r.upgradeTimeout)}. On the listener (p50 / p90 / max, ms since the socket was accepted, and how many got there):
+${stage('first-byte', 'first byte')}; ${stage('upgrader:crypto-negotiated', 'crypto negotiated')}; ${stage('upgrader:secured', 'secured')}; ${stage('upgrader:muxer-negotiated', 'muxer negotiated')}.
+${h.accepted == null ? '' : `Accepted ${ms(h.accepted.p50)} / ${ms(h.accepted.p90)} / ${ms(h.accepted.max)} after the dials began (${n(h.upgrades)} of ${n(r.connections)} sockets accepted by the end of the run): Node.js accepts one connection per event-loop turn (libuv 1.45+, libuv/libuv#3696), so a burst waits in the kernel's accept queue, where only the dialer's deadline runs.`}
+${Object.keys(h.failures).length === 0 ? 'No inbound upgrade failed.' : `Failed inbound upgrades, by the last stage reached: ${tallyCell(h.failures)}.`}
+Listener event-loop delay ${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p99)} (p99) / ${ms(r.eventLoopDelay.max)} while dialing.`)
+  }
+  if (r.cpu != null) {
+    const sched = r.sched == null
+      ? ''
+      : ` The listener's main thread ran ${s1(r.sched.listener.running)} and waited ready to run, with no core free, ${s1(r.sched.listener.waiting)}; the dialers' ran ${s1(r.sched.dialers.running)} and waited ${s1(r.sched.dialers.waiting)}.`
+    const verdict = r.sched == null
+      ? ''
+      : r.sched.listener.waiting > r.sched.listener.running
+        ? ' The listener spent longer waiting for a core than running: the machine was saturated (by this run\'s processes and whatever else ran), so its handshakes waited for CPU, not for Uplink.'
+        : ' The listener ran at least as long as it waited for a core: what it ran was the bottleneck.'
+    lines.push(`CPU while dialing: listener ${s1(r.cpu.listener)}, dialers ${s1(r.cpu.dialers)}, ${Math.round(100 * r.cpu.busy)} % of the ${r.cpu.cores} cores over ${s1(r.dialSeconds)} (load average ${r.cpu.loadBefore.toFixed(1)} before the run).${sched}${verdict}`)
+  }
+  return `${lines.join('\n')}
 `
 }

@@ -1,6 +1,6 @@
 // What a process holds, measured the same way everywhere: heap after a forced GC, open file descriptors,
 // and active libuv resources (timers, sockets, servers).
-import { readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
@@ -43,4 +43,21 @@ export function slope (times: number[], values: number[]): number {
     den += ((times[i] ?? 0) - meanT) ** 2
   }
   return den === 0 ? 0 : num / den
+}
+
+export interface SchedStat {
+  /** ms this process's main thread ran on a CPU */
+  running: number
+  /** ms it was ready to run but waited for a CPU (other processes had them) */
+  waiting: number
+}
+
+/** The main thread's scheduler figures (Linux `/proc/self/schedstat`); undefined where there is none. */
+export function schedStat (): SchedStat | undefined {
+  try {
+    const [running, waiting] = readFileSync('/proc/self/schedstat', 'utf8').trim().split(/\s+/).map(Number)
+    return { running: (running ?? 0) / 1e6, waiting: (waiting ?? 0) / 1e6 }
+  } catch {
+    return undefined
+  }
 }
