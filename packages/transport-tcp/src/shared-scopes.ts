@@ -27,6 +27,11 @@ const forgotten = new FinalizationRegistry<Registration>(({ scopes, scope }) => 
  * Scopes are held weakly, so the table only ever holds loggers someone uses:
  * a closed stream's scope (a muxer scopes one per stream id) goes with it.
  * `log` is changed in place and returned.
+ *
+ * One thing a shared logger keeps: `@libp2p/logger` decides whether a logger
+ * traces when it makes it, so `enable('…:trace')` at run time reaches the
+ * connections of a scope once it is made again (no connection holds it),
+ * rather than the next connection. `DEBUG` set at start-up is unaffected.
  */
 export function shareScopes (log: Logger): Logger {
   const scopeOf = log.newScope
