@@ -1,14 +1,15 @@
 /**
  * The replay guard alone: its answers are compared with a plain model (an
  * array of the last `window` MACs) over long random runs full of repeats, so
- * the index and its backward-shift deletion cannot drift from "the last N".
+ * the index, its backward-shift deletion and its growth (windows above and
+ * below the initial room, and not powers of two) cannot drift from "the last N".
  * Then FrameOpener: a replay is refused before decryption, so the keystream
  * is not advanced by it.
  */
 import { randomBytes } from 'node:crypto'
 import { expect } from 'chai'
 import { FrameOpener, FrameSealer } from '../src/framing/frame-cipher.js'
-import { MIN_GUARDED_CIPHERTEXT, ReplayGuard } from '../src/framing/replay-guard.js'
+import { INITIAL_REPLAY_CAPACITY, MIN_GUARDED_CIPHERTEXT, ReplayGuard } from '../src/framing/replay-guard.js'
 
 function modelAnswers (window: number, macs: Uint8Array[]): boolean[] {
   const recent: string[] = []
@@ -29,7 +30,7 @@ function macStream (length: number, pool: number): Uint8Array[] {
 }
 
 describe('secio replay guard', () => {
-  for (const window of [1, 2, 7, 128, 1000]) {
+  for (const window of [1, 2, 7, INITIAL_REPLAY_CAPACITY, INITIAL_REPLAY_CAPACITY + 1, 100, 128, 1000]) {
     it(`window ${window}: answers exactly like "is it among the last ${window} remembered MACs"`, () => {
       for (const pool of [window, 2 * window + 3, 10 * window]) {
         const macs = macStream(20_000, pool)
@@ -38,6 +39,22 @@ describe('secio replay guard', () => {
       }
     })
   }
+
+  it('holds room for the frames it has seen, doubling up to the window, never past it', () => {
+    for (const window of [7, 128, 1000]) {
+      const guard = new ReplayGuard(window)
+      const rooms = new Set<number>()
+
+      for (let seen = 0; seen < 3 * window; seen++) {
+        rooms.add(guard.room)
+        expect(guard.room, `window ${window} after ${seen} frames`).to.be.at.most(Math.max(Math.min(window, INITIAL_REPLAY_CAPACITY), 2 * seen))
+        expect(guard.admit(randomBytes(32))).to.equal(true)
+      }
+
+      expect(guard.room).to.equal(window)
+      expect(Math.min(...rooms)).to.equal(Math.min(window, INITIAL_REPLAY_CAPACITY))
+    }
+  })
 
   it('refuses a window it cannot index', () => {
     for (const window of [0, -1, 1.5, 0x8000]) {

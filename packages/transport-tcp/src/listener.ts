@@ -4,6 +4,7 @@ import { getThinWaistAddresses, ipPortToMultiaddr } from '@libp2p/utils'
 import { TypedEventEmitter, setMaxListeners } from 'main-event'
 import { toNetAddress } from './addresses.js'
 import { TCPListenError } from './errors.js'
+import { shareScopes } from './shared-scopes.js'
 import { toMultiaddrConnection } from './socket-to-conn.js'
 import type { ResolvedTCPOptions } from './tcp.js'
 import type { AbortOptions, ComponentLogger, CounterGroup, Listener, ListenerEvents, Logger, MultiaddrConnection, Upgrader } from '@libp2p/interface'
@@ -46,7 +47,8 @@ export class TCPListener extends TypedEventEmitter<ListenerEvents> implements Li
     super()
 
     this.init = init
-    this.log = init.logger.forComponent('uplink:tcp:listener')
+    // every connection's logger is the same 'connection' scope (see shareScopes)
+    this.log = shareScopes(init.logger.forComponent('uplink:tcp:listener'))
     setMaxListeners(Infinity, this.shutdown.signal)
 
     this.server = net.createServer({

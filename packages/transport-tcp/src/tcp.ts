@@ -4,6 +4,7 @@ import { CustomProgressEvent } from 'progress-events'
 import { isTCPAddress, toNetAddress } from './addresses.js'
 import { TCPDialError } from './errors.js'
 import { TCPListener } from './listener.js'
+import { shareScopes } from './shared-scopes.js'
 import { toMultiaddrConnection } from './socket-to-conn.js'
 import type { ListenerEventName } from './listener.js'
 import type { TCPComponents, TCPCreateListenerOptions, TCPDialEvents, TCPDialOptions, TCPOptions } from './index.js'
@@ -28,7 +29,8 @@ export class TCPTransport implements Transport<TCPDialEvents> {
   constructor (components: TCPComponents, options: ResolvedTCPOptions) {
     this.components = components
     this.options = options
-    this.log = components.logger.forComponent('uplink:tcp')
+    // every dialed connection's logger is the same 'connection' scope (see shareScopes)
+    this.log = shareScopes(components.logger.forComponent('uplink:tcp'))
     this.dialEvents = components.metrics?.registerCounterGroup('uplink_tcp_dialer_events_total', {
       label: 'event',
       help: 'Outbound TCP connection attempts by outcome'

@@ -9,6 +9,16 @@ import { REPLAY_WINDOW } from '../constants.js'
 export const MIN_GUARDED_CIPHERTEXT = 8
 
 /**
+ * Frames a new guard has room for. Most connections spend their life idle
+ * after a handful of frames; the room doubles as frames arrive, up to the
+ * window, so they do not carry a full window's memory they never use.
+ */
+export const INITIAL_REPLAY_CAPACITY = 16
+
+/** A MAC prefix is 8 bytes, kept as four 16-bit halves. */
+const HALVES = 4
+
+/**
  * Remembers the MACs of the last `window` frames of one direction and refuses
  * a frame whose MAC is among them. Honest SECIO peers never send the same
  * ciphertext twice (one keystream per direction for the whole connection), so
@@ -18,19 +28,19 @@ export const MIN_GUARDED_CIPHERTEXT = 8
  * keyed, so two different frames share them with probability 2^-64 (the same
  * as two honest 8-byte ciphertexts being equal) and no one can aim at a slot.
  *
- * Fixed memory: a ring of `window` MAC prefixes in arrival order plus an
- * open-addressing index over it (linear probing, backward-shift deletion), so
- * a check costs the same whatever the window.
+ * Bounded memory, one typed array: a ring of MAC prefixes in arrival order,
+ * then an open-addressing index over it (linear probing, backward-shift
+ * deletion, at most half full), so a check costs the same whatever the window.
+ * The ring starts at `INITIAL_REPLAY_CAPACITY` entries and doubles when full
+ * until it holds `window`; it only drops the oldest frame from then on, so
+ * every one of the last `window` frames is remembered whatever the capacity.
  */
 export class ReplayGuard {
   readonly window: number
-  /** Ring of MAC prefixes, two words each, oldest at `next` once full. */
-  private readonly macs: Uint32Array
-  /** Index slot of each ring entry, so the oldest can be dropped without a search. */
-  private readonly slots: Uint16Array
-  /** Open addressing over ring entries: entry + 1, 0 = free; at most half full. */
-  private readonly index: Uint16Array
-  private readonly mask: number
+  /** `capacity` MAC prefixes (HALVES each, oldest at `next` once full), then the index: entry + 1, 0 = free. */
+  private table: Uint16Array
+  private capacity: number
+  private mask: number
   private next = 0
   private size = 0
 
@@ -40,60 +50,115 @@ export class ReplayGuard {
     }
 
     this.window = window
-    this.macs = new Uint32Array(window * 2)
-    this.slots = new Uint16Array(window)
-    this.index = new Uint16Array(2 ** Math.ceil(Math.log2(window * 2)))
-    this.mask = this.index.length - 1
+    this.capacity = Math.min(window, INITIAL_REPLAY_CAPACITY)
+    this.mask = indexLength(this.capacity) - 1
+    this.table = new Uint16Array(this.capacity * HALVES + this.mask + 1)
+  }
+
+  /** Frames remembered before the guard has to grow (or, at `window`, to forget the oldest). */
+  get room (): number {
+    return this.capacity
   }
 
   /** Remembers the frame's MAC; false if it is one of the last `window` remembered. */
   admit (mac: Uint8Array): boolean {
-    const hi = word(mac, 0)
-    const lo = word(mac, 4)
-    let slot = hi & this.mask
+    const h0 = half(mac, 0)
+    const h1 = half(mac, 2)
+    const h2 = half(mac, 4)
+    const h3 = half(mac, 6)
 
-    for (let entry = this.index[slot] ?? 0; entry !== 0; entry = this.index[slot] ?? 0) {
-      if (this.macs[(entry - 1) * 2] === hi && this.macs[(entry - 1) * 2 + 1] === lo) return false
-      slot = (slot + 1) & this.mask
+    if (this.remembers(h0, h1, h2, h3)) {
+      return false
     }
 
-    if (this.size === this.window) {
-      this.forget(this.next)
-      // the shift may have moved entries of this probe run: find the free slot again
-      slot = hi & this.mask
-      while (this.index[slot] !== 0) slot = (slot + 1) & this.mask
-    } else {
+    if (this.size === this.capacity) {
+      if (this.capacity < this.window) {
+        this.grow()
+      } else {
+        this.forget(this.next)
+      }
+    }
+
+    if (this.size < this.capacity) {
       this.size++
     }
 
-    this.macs[this.next * 2] = hi
-    this.macs[this.next * 2 + 1] = lo
-    this.index[slot] = this.next + 1
-    this.slots[this.next] = slot
-    this.next = (this.next + 1) % this.window
+    const at = this.next * HALVES
+    this.table[at] = h0
+    this.table[at + 1] = h1
+    this.table[at + 2] = h2
+    this.table[at + 3] = h3
+    this.table[this.freeSlot(h1)] = this.next + 1
+    this.next = (this.next + 1) % this.capacity
     return true
+  }
+
+  /** Whether the ring holds this prefix (its second half `h1` is its index home). */
+  private remembers (h0: number, h1: number, h2: number, h3: number): boolean {
+    const base = this.capacity * HALVES
+
+    for (let slot = h1 & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = this.table[base + slot] ?? 0
+      if (entry === 0) return false
+      const at = (entry - 1) * HALVES
+      if (this.table[at] === h0 && this.table[at + 1] === h1 && this.table[at + 2] === h2 && this.table[at + 3] === h3) return true
+    }
+  }
+
+  /** The first free index slot on the probe path of a prefix whose second half is `home`. */
+  private freeSlot (home: number): number {
+    const base = this.capacity * HALVES
+    let slot = home & this.mask
+    while (this.table[base + slot] !== 0) slot = (slot + 1) & this.mask
+    return base + slot
   }
 
   /** Drops ring entry `ring` from the index, shifting later entries of its probe run back into the hole. */
   private forget (ring: number): void {
-    let hole = this.slots[ring] ?? 0
-    this.index[hole] = 0
+    const base = this.capacity * HALVES
+    // an entry sits on its probe path, before any free slot: search from its home
+    let hole = (this.table[ring * HALVES + 1] ?? 0) & this.mask
+    while (this.table[base + hole] !== ring + 1) hole = (hole + 1) & this.mask
+    this.table[base + hole] = 0
 
-    for (let slot = (hole + 1) & this.mask; this.index[slot] !== 0; slot = (slot + 1) & this.mask) {
-      const entry = this.index[slot] ?? 0
-      const home = (this.macs[(entry - 1) * 2] ?? 0) & this.mask
+    for (let slot = (hole + 1) & this.mask; this.table[base + slot] !== 0; slot = (slot + 1) & this.mask) {
+      const entry = this.table[base + slot] ?? 0
+      const home = (this.table[(entry - 1) * HALVES + 1] ?? 0) & this.mask
 
       // the entry may fill the hole if the hole lies on its probe path (between its home and where it is)
       if (((slot - home) & this.mask) >= ((slot - hole) & this.mask)) {
-        this.index[hole] = entry
-        this.slots[entry - 1] = hole
-        this.index[slot] = 0
+        this.table[base + hole] = entry
+        this.table[base + slot] = 0
         hole = slot
       }
     }
   }
+
+  /**
+   * Doubles the ring (up to `window`) and rebuilds the index. Only called on
+   * a full ring below the window, which has never dropped an entry: entries
+   * 0..size-1 are in arrival order and the next one goes at `size`.
+   */
+  private grow (): void {
+    const old = this.table
+    this.capacity = Math.min(this.window, this.capacity * 2)
+    this.mask = indexLength(this.capacity) - 1
+    this.table = new Uint16Array(this.capacity * HALVES + this.mask + 1)
+    this.table.set(old.subarray(0, this.size * HALVES))
+
+    for (let entry = 0; entry < this.size; entry++) {
+      this.table[this.freeSlot(this.table[entry * HALVES + 1] ?? 0)] = entry + 1
+    }
+
+    this.next = this.size
+  }
 }
 
-function word (bytes: Uint8Array, offset: number): number {
-  return (((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)) >>> 0
+/** Index slots for `capacity` entries: a power of two, at least twice as many. */
+function indexLength (capacity: number): number {
+  return 2 ** Math.ceil(Math.log2(capacity * 2))
+}
+
+function half (bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset] ?? 0) << 8) | (bytes[offset + 1] ?? 0)
 }
