@@ -24,6 +24,15 @@ export function macLength (hash: HashName): number {
 export const ONE_BUFFER_FRAME = 16 * 1024
 
 /**
+ * Small writes are copied into a staging buffer of this size and encrypted
+ * (and MACed) together: a muxer's frames are tens of bytes, and a cipher or
+ * HMAC call costs far more than that many bytes. Under 4 KiB, so it comes
+ * from Node's buffer pool; it is dropped with its frame.
+ */
+const STAGING = 2048
+const STAGED_WRITE = STAGING / 2
+
+/**
  * The sending half of a SECIO channel: AES-CTR with ONE keystream for the life
  * of the connection (the counter never resets between frames), then an HMAC
  * over the ciphertext only. Both are synchronous `node:crypto` calls, so
@@ -40,9 +49,11 @@ export class FrameSealer {
   private readonly hash: string
   private readonly macKey: Uint8Array
   readonly macLength: number
-  /** The frame being built: its MAC so far and its ciphertext, none while no frame is open. */
+  /** The frame being built: its MAC so far, its ciphertext, small writes not encrypted yet; none while no frame is open. */
   private mac?: Hmac
-  private ciphertext: Uint8Array[] = []
+  private ciphertext?: Uint8Array[]
+  private staging?: Buffer
+  private staged = 0
   private added = 0
 
   constructor (cipher: CipherName, hash: HashName, keys: DirectionKeys) {
@@ -57,17 +68,43 @@ export class FrameSealer {
     return this.added
   }
 
-  /** Encrypts `plaintext` as the next bytes of the frame being built (opening one if none is). */
+  /**
+   * Adds `plaintext` as the next bytes of the frame being built (opening one
+   * if none is): encrypted now, or copied to be encrypted with the small
+   * writes around it. Either way the caller's buffer is not kept.
+   */
   add (plaintext: Uint8Array | Uint8ArrayList): void {
-    const mac = this.mac ??= createHmac(this.hash, this.macKey)
-
     for (const chunk of plaintext instanceof Uint8Array ? [plaintext] : plaintext) {
-      const ciphertext = this.cipher.update(chunk)
-      mac.update(ciphertext)
-      this.ciphertext.push(ciphertext)
+      if (chunk.byteLength > STAGED_WRITE) {
+        this.encryptStaged()
+        this.encrypt(chunk)
+        continue
+      }
+
+      if (this.staged + chunk.byteLength > STAGING) {
+        this.encryptStaged()
+      }
+
+      this.staging ??= Buffer.allocUnsafe(STAGING)
+      this.staging.set(chunk, this.staged)
+      this.staged += chunk.byteLength
     }
 
     this.added += plaintext.byteLength
+  }
+
+  private encrypt (plaintext: Uint8Array): void {
+    const ciphertext = this.cipher.update(plaintext)
+    ;(this.mac ??= createHmac(this.hash, this.macKey)).update(ciphertext)
+    ;(this.ciphertext ??= []).push(ciphertext)
+  }
+
+  private encryptStaged (): void {
+    if (this.staging != null && this.staged > 0) {
+      // the cipher's output is a new buffer: the staging buffer can take the next writes at once
+      this.encrypt(this.staging.subarray(0, this.staged))
+      this.staged = 0
+    }
   }
 
   /**
@@ -76,11 +113,13 @@ export class FrameSealer {
    * empty frame (a MAC only), as `seal` of no bytes.
    */
   finish (): Uint8ArrayList {
+    this.encryptStaged()
     const digest = (this.mac ?? createHmac(this.hash, this.macKey)).digest()
     const length = this.added + this.macLength
-    const pieces = this.ciphertext
+    const pieces = this.ciphertext ?? []
     this.mac = undefined
-    this.ciphertext = []
+    this.ciphertext = undefined
+    this.staging = undefined
     this.added = 0
 
     if (length + 4 > ONE_BUFFER_FRAME) {

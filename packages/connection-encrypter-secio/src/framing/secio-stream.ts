@@ -27,9 +27,10 @@ const PAUSED = Symbol('paused')
 const UNREAD = Symbol('unread')
 
 /**
- * The secured connection: a v3 `MessageStream` over the raw one. What is
- * written in one turn of the event loop leaves as one SECIO frame (see
- * `OutgoingFrames`); each frame received is delivered as one chunk.
+ * The secured connection: a v3 `MessageStream` over the raw one. The first
+ * write of a turn of the event loop leaves at once as a frame, the writes
+ * after it in that turn share one frame (see `OutgoingFrames`); each frame
+ * received is delivered as one chunk.
  *
  * Backpressure passes through both ways: our drain is the raw stream's, and
  * the raw stream is paused whenever decrypted bytes wait for a reader (paused,
