@@ -40,8 +40,6 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
   private readonly socket: Socket
   private readonly closeTimeout: number
   private closing?: Promise<void>
-  /** The socket holds this turn's writes back, to send them in one `writev` on the next tick. */
-  private corked = false
 
   constructor (init: SocketConnectionInit) {
     const { socket } = init
@@ -106,7 +104,6 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
 
     let sentBytes = 0
     let canSendMore = true
-    this.corkForThisTurn()
 
     for (const buf of data) {
       // Node always takes the whole buffer, a `false` return only means its
@@ -120,28 +117,6 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
     }
 
     return { sentBytes, canSendMore }
-  }
-
-  /**
-   * A muxer writes each of its frames on its own (a header, a message, a
-   * window update) and each socket write is a system call, which costs far
-   * more than a small frame's bytes. So the writes of one turn of the event
-   * loop are held back and leave in one `writev` on `process.nextTick`: after
-   * the code that is running, and the promise continuations it sets off, have
-   * written too, but before Node goes back to the event loop. A lone write
-   * waits for no timer and no I/O; `end()` sends what is held at once.
-   */
-  private corkForThisTurn (): void {
-    if (this.corked) {
-      return
-    }
-
-    this.corked = true
-    this.socket.cork()
-    process.nextTick(() => {
-      this.corked = false
-      this.socket.uncork()
-    })
   }
 
   /**
