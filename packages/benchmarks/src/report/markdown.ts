@@ -44,7 +44,7 @@ export function markdown (summaries: Summary[], sections: Section[], sizes: Size
     `| load average at end | ${load(machine.loadEnd)} |`,
     `| date | ${machine.date} |`,
     `| git commit | ${machine.commit} |`,
-    `| sizes | one way ${sizes.throughputBytes / MiB} MiB, echo ${sizes.echoBytes / MiB} MiB, legacy ${sizes.legacyEchoes} × ${sizes.legacyEchoBytes / MiB} MiB, seal ${sizes.sealBytes / MiB} MiB, ${sizes.handshakes} setups (${sizes.handshakeConcurrency} concurrent), ${sizes.connectionCounts.join(' / ')} idle connections, ${sizes.concurrentStreams} streams, ${sizes.messages} small messages of ${sizes.messageBytes} B (${sizes.messageWindow} in flight); writes of ${sizes.chunk / 1024} KiB, echo window ${sizes.window / 1024} KiB |`,
+    `| sizes | one way ${sizes.throughputBytes / MiB} MiB, echo ${sizes.echoBytes / MiB} MiB, legacy ${sizes.legacyEchoes} × ${sizes.legacyEchoBytes / MiB} MiB, seal ${sizes.sealBytes / MiB} MiB, ${sizes.handshakes} setups (${sizes.handshakeConcurrency} concurrent), ${sizes.connectionCounts.join(' / ')} idle connections, ${sizes.concurrentStreams} streams; writes of ${sizes.chunk / 1024} KiB, echo window ${sizes.window / 1024} KiB |`,
     '',
     '## Targets (issue 9)',
     '',
