@@ -28,7 +28,10 @@ export const RATIOS: Ratio[] = [
   r('Go dials Uplink / Go↔Go', 'echo-go-uplink', 'echo-go-go'),
   r('Uplink↔Uplink / legacy↔legacy (4 MiB echoes, mplex)', 'legacy-uplink-uplink', 'legacy-legacy-legacy'),
   r('handshakes/s secio / noise, sequential', 'handshake-secio-sequential', 'handshake-noise-sequential'),
-  r('handshakes/s secio / noise, concurrent', 'handshake-secio-concurrent', 'handshake-noise-concurrent')
+  r('handshakes/s secio / noise, concurrent', 'handshake-secio-concurrent', 'handshake-noise-concurrent'),
+  // appended: the targets below refer to the entries above by position
+  r('small messages/s: Uplink secio + yamux / Uplink noise + yamux', 'messages-uplink-secio', 'messages-uplink-noise'),
+  r('small messages/s: Uplink secio + yamux / Uplink plaintext + yamux', 'messages-uplink-secio', 'messages-uplink-plaintext')
 ]
 
 export function ratio (byId: Map<string, Summary>, ratio: Ratio): number {

@@ -22,6 +22,10 @@ export interface Sizes {
   chunk: number
   /** Bytes in flight, at most, in the echo rows. */
   window: number
+  /** The small-message rows: this many messages echoed per run, each `messageBytes` long, at most `messageWindow` in flight. */
+  messages: number
+  messageBytes: number
+  messageWindow: number
 }
 
 const MiB = 1024 * 1024
@@ -39,7 +43,10 @@ export const FULL: Sizes = {
   concurrentStreams: 10_000,
   streamBytes: 64,
   chunk: 256 * 1024,
-  window: 4 * MiB
+  window: 4 * MiB,
+  messages: 100_000,
+  messageBytes: 64,
+  messageWindow: 1_000
 }
 
 export const QUICK: Sizes = {
@@ -55,5 +62,8 @@ export const QUICK: Sizes = {
   concurrentStreams: 50,
   streamBytes: 64,
   chunk: 64 * 1024,
-  window: 256 * 1024
+  window: 256 * 1024,
+  messages: 2_000,
+  messageBytes: 64,
+  messageWindow: 1_000
 }

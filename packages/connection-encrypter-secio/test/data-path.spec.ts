@@ -28,6 +28,11 @@ async function sleep (ms: number): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, ms))
 }
 
+/** After everything written in this turn of the event loop has left as a frame. */
+async function nextTurn (): Promise<void> {
+  await new Promise(resolve => setImmediate(resolve))
+}
+
 /**
  * Resolves once `progress()` has not changed across `turns` consecutive turns
  * of the event loop: the in-memory pairs move bytes only in microtasks and
@@ -296,18 +301,16 @@ describe('secio data path', function () {
 
   describe('tampered frames', () => {
     it('a MITM flipping one bit in the 3rd data frame: MacMismatchError on the stream, frames 1-2 intact, nothing after it, raw closed', async () => {
-      let holding = false
       const mitm = relay({
         frame: (direction, index, payload) => {
           // 0 Propose, 1 Exchange, 2 nonce, 3.. data: index 5 is the 3rd data frame
           if (direction !== 'a->b' || index !== 5) return payload
-          // hold it back so the two frames written after it arrive in the same read
-          holding = true
           const copy = new Uint8Array(payload)
           copy[0] = (copy[0] ?? 0) ^ 0x01
           return copy
         },
-        chunker: pending => holding ? [] : [pending]
+        // the bad frame waits for the two written after it, so all three arrive in the same read
+        hold: direction => direction === 'a->b' && mitm.frames['a->b'] >= 6 && mitm.frames['a->b'] < 8
       })
       const { dialer, listener } = await pair({}, [mitm.a, mitm.b])
       const received: string[] = []
@@ -318,9 +321,11 @@ describe('secio data path', function () {
       await within(2_000, (async () => { while (received.join('') !== 'frame-1;') await sleep(2) })())
       dialer.connection.send(text('frame-2;'))
       await within(2_000, (async () => { while (received.join('') !== 'frame-1;frame-2;') await sleep(2) })())
-      // the bad frame and two good ones right behind it
+      // the bad frame and two good ones right behind it, each written in a turn of its own (a frame each)
       dialer.connection.send(text('frame-3;'))
+      await nextTurn()
       dialer.connection.send(text('frame-4;'))
+      await nextTurn()
       dialer.connection.send(text('frame-5;'))
 
       const { data, error } = await within(2_000, ended)

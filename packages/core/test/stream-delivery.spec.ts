@@ -83,7 +83,11 @@ describe('a stream delivers every byte it received, then its end or its error', 
         const reading = readOutcome(local)
 
         proxy.hold('toDialer')
-        for (const chunk of sent) remote.send(chunk)
+        for (const chunk of sent) {
+          remote.send(chunk)
+          // a turn of the event loop each, so each is a SECIO frame of its own (one turn's writes share a frame)
+          await new Promise(resolve => setImmediate(resolve))
+        }
         await until(() => proxy.held('toDialer') >= 80_000, 'all four chunks to reach the proxy')
         // the last byte held is the last frame's MAC: the first three frames verify, the fourth does not
         proxy.release('toDialer', (held) => {

@@ -12,16 +12,19 @@ export interface ChildPeer {
   /** resolves with the first line whose `event` is `name` */
   next: (name: string) => Promise<Record<string, any>>
   go: () => void
-  /** resolves once the process has exited, with its signal if it was killed */
+  /** resolves once the process has exited and its output has been read, with its signal if it was killed */
   exited: Promise<NodeJS.Signals | null>
   kill: () => void
 }
 
-export function startChild (args: string[]): ChildPeer {
-  const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+/** Starts `script` (child-peer.js unless a test names another) with `args`. */
+export function startChild (args: string[], script = SCRIPT): ChildPeer {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
   const lines: Array<Record<string, any>> = []
   const waiters: Array<{ name: string, resolve: (line: Record<string, any>) => void }> = []
-  const exited = new Promise<NodeJS.Signals | null>(resolve => child.once('exit', (_code, signal) => { resolve(signal) }))
+  // 'close', not 'exit': Node may report the exit before the child's last lines are read (a child that says "done"
+  // and exits at once would be taken for one that died before it)
+  const exited = new Promise<NodeJS.Signals | null>(resolve => child.once('close', (_code, signal) => { resolve(signal) }))
 
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
     const line = JSON.parse(text) as Record<string, any>

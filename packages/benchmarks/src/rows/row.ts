@@ -1,7 +1,7 @@
 // One line of the benchmark tables: what it measures, and how to measure it once.
 import type { Sizes } from '../sizes.js'
 
-export type Group = 'throughput' | 'echo' | 'legacy' | 'limit' | 'handshake' | 'memory' | 'streams'
+export type Group = 'throughput' | 'messages' | 'echo' | 'legacy' | 'limit' | 'handshake' | 'memory' | 'streams'
 
 export interface Sample {
   /** The row's figure (its unit is the row's). */

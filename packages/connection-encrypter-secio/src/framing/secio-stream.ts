@@ -1,8 +1,9 @@
 import { StreamAbortEvent, StreamCloseEvent, StreamResetError, StreamResetEvent } from '@libp2p/interface'
 import { AbstractMessageStream, UnexpectedEOFError } from '@libp2p/utils'
-import { READER_HIGH_WATER } from '../constants.js'
+import { COALESCE_UP_TO, READER_HIGH_WATER } from '../constants.js'
 import { FrameDecoder } from './frame-decoder.js'
 import { InflowGate } from './inflow-gate.js'
+import { OutgoingFrames } from './outgoing-frames.js'
 import { readInOrder } from './read-in-order.js'
 import { whenWritten } from './when-written.js'
 import type { FrameOpener, FrameSealer } from './frame-cipher.js'
@@ -26,8 +27,10 @@ const PAUSED = Symbol('paused')
 const UNREAD = Symbol('unread')
 
 /**
- * The secured connection: a v3 `MessageStream` over the raw one, one SECIO
- * frame per chunk each way.
+ * The secured connection: a v3 `MessageStream` over the raw one. The first
+ * write of a turn of the event loop leaves at once as a frame, the writes
+ * after it in that turn share one frame (see `OutgoingFrames`); each frame
+ * received is delivered as one chunk.
  *
  * Backpressure passes through both ways: our drain is the raw stream's, and
  * the raw stream is paused whenever decrypted bytes wait for a reader (paused,
@@ -41,7 +44,7 @@ const UNREAD = Symbol('unread')
  */
 export class SecioStream extends AbstractMessageStream {
   private readonly raw: MessageStream
-  private readonly sealer: FrameSealer
+  private readonly outgoing: OutgoingFrames
   private readonly opener: FrameOpener
   private readonly decoder: FrameDecoder
   private readonly inflow: InflowGate
@@ -62,7 +65,15 @@ export class SecioStream extends AbstractMessageStream {
     })
 
     this.raw = raw
-    this.sealer = init.sealer
+    this.outgoing = new OutgoingFrames({
+      sealer: init.sealer,
+      maxPlaintext: init.maxSendChunk,
+      sendAt: COALESCE_UP_TO,
+      send: frame => this.raw.send(frame),
+      // the write that added these bytes already returned: the next one waits for the raw connection's drain
+      onFull: () => { this.onMuxerNeedsDrain() },
+      onError: err => { this.fail(err, 'aborted') }
+    })
     this.opener = init.opener
     this.decoder = new FrameDecoder({ min: init.opener.macLength, max: init.maxFrameLength })
     this.inflow = new InflowGate(raw)
@@ -162,6 +173,10 @@ export class SecioStream extends AbstractMessageStream {
   }
 
   private onRawRemoteCloseWrite (): void {
+    // a raw connection may close for good right after telling us (a TCP socket does, on the remote's FIN): what
+    // this turn wrote goes out now, while it still can
+    this.flushNow()
+
     if (this.decoder.pending > 0) {
       this.fail(new UnexpectedEOFError(`the remote closed its end ${this.decoder.pending} bytes into a frame`), 'aborted')
     } else {
@@ -188,6 +203,8 @@ export class SecioStream extends AbstractMessageStream {
     this.remoteReadStatus = 'closed'
     this.timeline.close = Date.now()
 
+    this.outgoing.discard()
+
     if (this.writeBuffer.byteLength > 0) {
       this.writeBuffer.consume(this.writeBuffer.byteLength)
       this.safeDispatchEvent('idle')
@@ -206,14 +223,27 @@ export class SecioStream extends AbstractMessageStream {
     this.dispatchEvent(status === 'reset' ? new StreamResetEvent(err) : new StreamAbortEvent(err))
   }
 
+  private flushNow (): void {
+    if (this.status !== 'open' && this.status !== 'closing') {
+      return
+    }
+
+    try {
+      this.outgoing.flush()
+    } catch (err: any) {
+      this.fail(err, 'aborted')
+    }
+  }
+
   sendData (data: Uint8ArrayList): SendResult {
     return {
       sentBytes: data.byteLength,
-      canSendMore: this.raw.send(this.sealer.seal(data))
+      canSendMore: this.outgoing.write(data)
     }
   }
 
   sendReset (err: Error): void {
+    this.outgoing.discard()
     this.raw.abort(err)
   }
 
@@ -247,7 +277,17 @@ export class SecioStream extends AbstractMessageStream {
 
     try {
       await whenWritten(this, () => this.sendingData || this.writeBuffer.byteLength > 0, options?.signal)
-      await this.raw.close(options)
+      // the last frame goes out now, not on the next tick: the raw close below must come after it
+      this.outgoing.flush()
+      // An in-memory connection (the pairs of @libp2p/utils, which the upstream compliance suite uses) delivers in
+      // promise continuations and drops what reaches an end that is closing: so let this turn of the event loop
+      // finish first, and the peer's answers to our last frames, on their way in it, land before we close.
+      await new Promise<void>(resolve => { setImmediate(resolve) })
+
+      // (ended meanwhile: by an abort, whose error is thrown below, or by the remote's clean close)
+      if (this.status === 'closing') {
+        await this.raw.close(options)
+      }
     } catch (err: any) {
       this.abort(err)
       throw this.endError ?? err
