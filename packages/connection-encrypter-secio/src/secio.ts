@@ -6,8 +6,10 @@ import {
 import { macLength } from './framing/frame-cipher.js'
 import { checkPreferences } from './handshake/algorithms.js'
 import { performHandshake } from './handshake/perform-handshake.js'
+import { identitySigner } from './handshake/signer.js'
 import type { Preferences, Suite } from './handshake/algorithms.js'
 import type { EphemeralKeyFactory } from './handshake/secret.js'
+import type { ExchangeSigner } from './handshake/signer.js'
 import type { SecioComponents, SecioInit } from './index.js'
 import type { SecioProgressOptions } from './progress.js'
 import type { ConnectionEncrypter, Logger, MessageStream, PrivateKey, SecureConnectionOptions, SecuredConnection } from '@libp2p/interface'
@@ -21,6 +23,7 @@ export interface SecioTestHooks {
 export class Secio implements ConnectionEncrypter<Suite> {
   readonly protocol = PROTOCOL
   private readonly privateKey: PrivateKey
+  private readonly signer: ExchangeSigner
   private readonly log: Logger
   private readonly preferences: Preferences
   private readonly maxFrameLength: number
@@ -31,6 +34,7 @@ export class Secio implements ConnectionEncrypter<Suite> {
 
   constructor (components: SecioComponents, init: SecioInit = {}, hooks: SecioTestHooks = {}) {
     this.privateKey = components.privateKey
+    this.signer = identitySigner(components.privateKey)
     this.log = components.logger.forComponent('uplink:secio')
     this.preferences = checkPreferences(init)
     this.maxFrameLength = init.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH
@@ -65,6 +69,7 @@ export class Secio implements ConnectionEncrypter<Suite> {
       const result = await performHandshake(connection, {
         ...this.hooks,
         privateKey: this.privateKey,
+        signer: this.signer,
         preferences: this.preferences,
         expectedPeer: options.remotePeer,
         maxFrameLength: this.maxFrameLength,

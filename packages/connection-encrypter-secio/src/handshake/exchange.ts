@@ -3,7 +3,7 @@ import { BadSignatureError, InvalidExchangeError } from '../errors.js'
 import { Exchange } from '../pb/secio.js'
 import type { ExchangeName } from './algorithms.js'
 import type { LocalProposal, RemoteProposal } from './proposal.js'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ExchangeSigner } from './signer.js'
 
 /** Uncompressed SEC1 point length (0x04 ‖ X ‖ Y) per curve. */
 export const EPHEMERAL_KEY_LENGTH: Record<ExchangeName, number> = {
@@ -25,8 +25,8 @@ export function signatureCorpus (signerPropose: Uint8Array, otherPropose: Uint8A
   return concat([signerPropose, otherPropose, signerEphemeralKey])
 }
 
-export async function createExchange (privateKey: PrivateKey, local: LocalProposal, remote: RemoteProposal, ephemeralKey: Uint8Array): Promise<Uint8Array> {
-  const signature = await privateKey.sign(signatureCorpus(local.bytes, remote.bytes, ephemeralKey))
+export async function createExchange (signer: ExchangeSigner, local: LocalProposal, remote: RemoteProposal, ephemeralKey: Uint8Array): Promise<Uint8Array> {
+  const signature = await signer.sign(signatureCorpus(local.bytes, remote.bytes, ephemeralKey))
   return Exchange.encode({ epubkey: new Uint8Array(ephemeralKey), signature: new Uint8Array(signature) })
 }
 

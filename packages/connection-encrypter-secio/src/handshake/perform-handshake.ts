@@ -11,11 +11,14 @@ import { computeSharedSecret, generateEphemeral } from './secret.js'
 import { reportProgress } from '../progress.js'
 import type { Preferences, Suite } from './algorithms.js'
 import type { EphemeralKeyFactory } from './secret.js'
+import type { ExchangeSigner } from './signer.js'
 import type { SecioProgressOptions } from '../progress.js'
 import type { AbortOptions, Logger, MessageStream, PeerId, PrivateKey } from '@libp2p/interface'
 
 export interface HandshakeInit extends AbortOptions, SecioProgressOptions {
   privateKey: PrivateKey
+  /** Signs our Exchange with `privateKey` (default: `privateKey` itself); see `identitySigner`. */
+  signer?: ExchangeSigner
   preferences: Preferences
   /** When known (we dialed it), the peer must prove this identity before we send our Exchange. */
   expectedPeer?: PeerId
@@ -77,7 +80,7 @@ export async function performHandshake (stream: MessageStream, init: HandshakeIn
   let secret: Uint8Array
 
   try {
-    await io.write(await createExchange(init.privateKey, local, remote, ephemeral.key), init)
+    await io.write(await createExchange(init.signer ?? init.privateKey, local, remote, ephemeral.key), init)
     const exchange = readExchange(await io.read(limits, init), suite.exchange)
     await verifyExchange(local, remote, exchange)
     secret = await computeSharedSecret(ephemeral, exchange.ephemeralKey)
