@@ -1,5 +1,6 @@
 // Echo, as the Go and legacy peers speak it on `/echo/1.0.0` and on bare SECIO: everything read is
-// written back until the remote half-closes.
+// written back until the remote half-closes, one write per read as the Go peer does (on bare SECIO
+// one frame back per frame in, however many TCP reads the frame arrived in).
 import { PatternCheck, patternPiece } from './pattern.js'
 import { pieces } from './pipe.js'
 import type { Pipe } from './pipe.js'
@@ -7,10 +8,8 @@ import type { Pipe } from './pipe.js'
 export const ECHO_PROTOCOL = '/echo/1.0.0'
 
 export async function serveEcho (pipe: Pipe): Promise<void> {
-  for await (const piece of pipe) {
-    for (const part of piece instanceof Uint8Array ? [piece] : piece) {
-      if (!pipe.send(part)) await pipe.onDrain()
-    }
+  for await (const chunk of pipe) {
+    if (!pipe.send(chunk)) await pipe.onDrain()
   }
   await pipe.close()
 }

@@ -91,7 +91,9 @@ const commands: Record<string, (command: Command) => Promise<Record<string, unkn
   },
   streams: async (command) => ({ ...await concurrentStreams(connector(stackOf(command), privateKey), String(command.addr), Number(command.count), Number(command.bytes)) }),
   seal: async ({ name, bytes }) => ({ mbps: sealLimit(name as SealName, Number(bytes)) }),
-  memory: async ({ addr }) => ({ ...await memoryAfterGc(), connections: listeners.get(String(addr))?.connections() ?? 0 })
+  memory: async ({ addr }) => ({ ...await memoryAfterGc(), connections: listeners.get(String(addr))?.connections() ?? 0 }),
+  // CPU time this process has used so far (µs): a row takes it before and after, so a shared machine's load does not count
+  cpu: async () => ({ ...process.cpuUsage() })
 }
 
 async function stop (): Promise<never> {

@@ -1,11 +1,15 @@
 // The one shape every benchmark side reads and writes: a v3 MessageStream (a yamux or mplex
 // stream, a bare SECIO connection) or a raw TCP socket adapted to the same four members.
 import { once } from 'node:events'
+import type { MessageStream } from '@libp2p/interface'
 import type { Socket } from 'node:net'
 
-export interface Pipe extends AsyncIterable<Uint8Array | Iterable<Uint8Array>> {
-  /** false: wait for `onDrain()` before sending more. */
-  send: (data: Uint8Array) => boolean
+/** What a MessageStream sends and reads: a Uint8Array, or a Uint8ArrayList of pieces. */
+export type Chunk = Parameters<MessageStream['send']>[0]
+
+export interface Pipe extends AsyncIterable<Chunk> {
+  /** One message, however many pieces it holds (bare SECIO: one frame). false: wait for `onDrain()` before sending more. */
+  send: (data: Chunk) => boolean
   onDrain: () => Promise<void>
   /** Half-closes our side (the remote still reads to its end). */
   close: () => Promise<void>
@@ -16,7 +20,7 @@ export function socketPipe (socket: Socket): Pipe {
   const closed = new Promise(resolve => socket.once('close', resolve))
   const reads = socketReads(socket)
   return {
-    send: data => socket.write(data),
+    send: data => data instanceof Uint8Array ? socket.write(data) : writeAll(socket, data),
     onDrain: async () => { await once(socket, 'drain') },
     close: async () => {
       socket.end()
@@ -24,6 +28,15 @@ export function socketPipe (socket: Socket): Pipe {
     },
     [Symbol.asyncIterator]: () => reads
   }
+}
+
+/** The pieces of one message in one writev. */
+function writeAll (socket: Socket, pieces: Iterable<Uint8Array>): boolean {
+  let more = true
+  socket.cork()
+  for (const piece of pieces) more = socket.write(piece)
+  socket.uncork()
+  return more
 }
 
 /**
