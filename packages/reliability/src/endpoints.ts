@@ -8,7 +8,7 @@ import { mplex } from '@libp2p/mplex'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createUpgrader } from '@uplink/core'
 import { secio } from '@uplink/secio'
-import { socketToMultiaddrConnection } from '@uplink/tcp'
+import { TCPDialError, socketToMultiaddrConnection } from '@uplink/tcp'
 import type { HandshakeTimeline } from './handshake-timeline.js'
 import type { PrivateKey, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -195,7 +195,9 @@ export async function dial (upgrader: UplinkUpgrader, addr: Multiaddr, options: 
   const socket = createConnection({ host, port, allowHalfOpen: true, noDelay: true })
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => { reject(err) }
+    // named as @uplink/tcp's dial names it: a listener that refuses by its admission limits resets the socket,
+    // and a late connect callback sees that reset as the connect's own error
+    const onError = (err: Error): void => { reject(new TCPDialError(addr, err)) }
     socket.once('error', onError)
     socket.once('connect', () => { socket.off('error', onError); resolve() })
   })

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { dial, startListener, upgraderFor } from './endpoints.js'
-import { count, label } from './outcome.js'
+import { count, errorOutcome, label } from './outcome.js'
 import { activeResources, heapAfterGc, openFds, slope } from './resources.js'
 import { transfer } from './transfer.js'
 import type { MuxerName } from './endpoints.js'
@@ -31,6 +31,10 @@ export interface SoakReport {
   streamsPerConnection: number
   bytesPerStream: number
   outcomes: Tally
+  /** the first unnamed errors' stacks (each one a defect to find) */
+  unnamed: string[]
+  /** the listener's failed inbound upgrades, by error */
+  inboundFailures: Tally
   bytesLost: number
   heap: { baseline: number, last: number, slopePerMinute: number, samples: number[] }
   fds: { baseline: number, max: number, after: number }
@@ -40,9 +44,20 @@ export interface SoakReport {
 }
 
 export async function runSoak (shape: SoakShape, muxer: MuxerName): Promise<SoakReport> {
-  const listener = await startListener({ muxer, privateKey: await generateKeyPair('Ed25519') })
+  /** how the listener's inbound upgrades failed (refusals by its admission limits included) */
+  const inboundFailures: Tally = {}
+  const listener = await startListener({
+    muxer,
+    privateKey: await generateKeyPair('Ed25519'),
+    // a soak measures what churn leaves behind, not admission (the hostile part does): one host dialing 8 at a time
+    // opens ≈ 60 connections a second, in bursts past the default 100 upgrades per host per second
+    inboundUpgradeLimits: { maxPerHostPerSecond: 10_000 },
+    onInbound: (outcome) => { void outcome.then(({ error }) => { if (error != null) count(inboundFailures, `${label(errorOutcome(error))}${(error as { limit?: string }).limit != null ? ` (${(error as { limit?: string }).limit})` : ''}`) }) }
+  })
   const dialer = upgraderFor(await generateKeyPair('Ed25519'), { muxer })
   const outcomes: Tally = {}
+  /** what an unnamed error said, for the report: each one is a defect to find */
+  const unnamed: string[] = []
   let connections = 0
   let bytesLost = 0
 
@@ -55,7 +70,9 @@ export async function runSoak (shape: SoakShape, muxer: MuxerName): Promise<Soak
       count(outcomes, label(result.outcome))
       await connection.close({ signal })
     } catch (err) {
-      count(outcomes, (err as Error).name)
+      const outcome = errorOutcome(err)
+      count(outcomes, label(outcome))
+      if (outcome.kind === 'unnamed-error' && unnamed.length < 10) unnamed.push((err as Error).stack ?? outcome.message)
     }
     // the listener keeps every inbound outcome for runs that inspect them; a soak must not
     void listener.inbound.splice(0)
@@ -106,6 +123,8 @@ export async function runSoak (shape: SoakShape, muxer: MuxerName): Promise<Soak
     streamsPerConnection: shape.streams,
     bytesPerStream: Math.round(shape.messages * (shape.maxMessage + 1) / 2),
     outcomes,
+    inboundFailures,
+    unnamed,
     bytesLost,
     heap: { baseline: baseline.heap, last: after.heap, slopePerMinute: slope(times, heap), samples: heap },
     fds: { baseline: baseline.fds, max: maxFds, after: after.fds },
