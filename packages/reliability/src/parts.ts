@@ -35,7 +35,8 @@ export const PARTS: Record<string, Part> = {
         intactAfterFault: report.intactAfterFault,
         bytesSent: report.bytesSent,
         bytesLost: report.bytesLost,
-        unacceptable: report.unacceptable.map(r => ({ fault: describeFault(r.fault), muxer: r.muxer, outcome: r.outcome }))
+        unacceptable: report.unacceptable.map(r => ({ fault: describeFault(r.fault), muxer: r.muxer, outcome: r.outcome })),
+        beyondSecio: report.beyondSecio.map(r => ({ fault: describeFault(r.fault), muxer: r.muxer, outcome: r.outcome }))
       }
     }
   },

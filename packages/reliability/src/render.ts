@@ -40,6 +40,7 @@ verified by position and SHA-256. "A ← B" is an error named A whose innermost 
 ${Object.entries(f.byFault as Record<string, Tally>).map(([fault, tally]) => `| ${fault} | ${tallyCell(tally)} |`).join('\n')}
 
 **${n(f.cases)} connections, ${n(f.bytesSent)} bytes sent; ${f.unacceptable.length} silently short, corrupt, hung or unnamed; bytes lost: ${n(f.bytesLost)}.**
+${(f.beyondSecio ?? []).length === 0 ? 'No reordered or dropped frame got past the muxer.' : `Beyond what SECIO can detect: ${(f.beyondSecio as Array<{ fault: string, muxer: string, outcome: { kind: string } }>).map(r => `${r.fault} (${r.muxer}) was delivered ${r.outcome.kind === 'corrupt' ? 'as corrupt data' : 'short'}`).join('; ')}: a reordered or dropped frame verifies, and the garbage after it is the muxer's to catch (see "Where SECIO itself cannot protect"; noise and TLS detect it).`}
 ${f.intactAfterFault} connections delivered everything intact although their fault fired (${intactKinds(f.byFault)}).
 `)
   }
