@@ -43,6 +43,12 @@ export interface SoakReport {
   leaks: string[]
 }
 
+/** An inbound failure's label, with the admission limit that refused it (`InboundUpgradeRefusedError.limit`) if any. */
+function inboundFailureLabel (error: Error): string {
+  const limit = (error as { limit?: string }).limit
+  return limit == null ? label(errorOutcome(error)) : `${label(errorOutcome(error))} (${limit})`
+}
+
 export async function runSoak (shape: SoakShape, muxer: MuxerName): Promise<SoakReport> {
   /** how the listener's inbound upgrades failed (refusals by its admission limits included) */
   const inboundFailures: Tally = {}
@@ -52,7 +58,7 @@ export async function runSoak (shape: SoakShape, muxer: MuxerName): Promise<Soak
     // a soak measures what churn leaves behind, not admission (the hostile part does): one host dialing 8 at a time
     // opens ≈ 60 connections a second, in bursts past the default 100 upgrades per host per second
     inboundUpgradeLimits: { maxPerHostPerSecond: 10_000 },
-    onInbound: (outcome) => { void outcome.then(({ error }) => { if (error != null) count(inboundFailures, `${label(errorOutcome(error))}${(error as { limit?: string }).limit != null ? ` (${(error as { limit?: string }).limit})` : ''}`) }) }
+    onInbound: (outcome) => { void outcome.then(({ error }) => { if (error != null) count(inboundFailures, inboundFailureLabel(error)) }) }
   })
   const dialer = upgraderFor(await generateKeyPair('Ed25519'), { muxer })
   const outcomes: Tally = {}
