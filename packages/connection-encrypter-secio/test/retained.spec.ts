@@ -7,36 +7,11 @@
  * exchanged data and the encrypters are gone, a full collection frees them
  * while the connections stay open and keep working.
  */
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { expect } from 'chai'
 import { generateEphemeral } from '../src/handshake/secret.js'
+import { collected } from './fixtures/collect.js'
 import { encrypter, handshake, peer } from './fixtures/peers.js'
 import type { EphemeralKeyFactory } from '../src/handshake/secret.js'
-
-let collect: (() => void) | undefined
-
-/** A full collection, turned on at run time (mocha runs without --expose-gc). */
-function collectGarbage (): void {
-  if (collect == null) {
-    setFlagsFromString('--expose-gc')
-    collect = runInNewContext('gc') as () => void
-  }
-  collect()
-}
-
-/** Collects in later jobs (a WeakRef keeps its target for the rest of the job that read it) until `refs` are all gone, or gives up. */
-async function collected (refs: Array<WeakRef<object>>): Promise<number> {
-  let alive = refs.length
-
-  for (let attempt = 0; attempt < 20 && alive > 0; attempt++) {
-    await new Promise(resolve => setImmediate(resolve))
-    collectGarbage()
-    alive = refs.filter(ref => ref.deref() != null).length
-  }
-
-  return refs.length - alive
-}
 
 async function echoed (from: { connection: any }, to: { connection: any }, text: string): Promise<string> {
   const received = new Promise<string>(resolve => {

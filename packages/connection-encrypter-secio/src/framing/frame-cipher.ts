@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'n
 import { Uint8ArrayList } from 'uint8arraylist'
 import { MacMismatchError, ReplayedFrameError } from '../errors.js'
 import { lengthPrefix } from '../handshake/framed-io.js'
+import { ownedBytes } from '../owned-bytes.js'
 import { MIN_GUARDED_CIPHERTEXT, ReplayGuard } from './replay-guard.js'
 import type { CipherName, HashName } from '../handshake/algorithms.js'
 import type { DirectionKeys } from '../handshake/keys.js'
@@ -59,7 +60,8 @@ export class FrameSealer {
   constructor (cipher: CipherName, hash: HashName, keys: DirectionKeys) {
     this.cipher = createCipheriv(CTR_MODE[cipher], keys.cipherKey, keys.iv)
     this.hash = HMAC_HASH[hash]
-    this.macKey = keys.macKey
+    // kept as long as the connection: not a view into the stretcher's pooled output
+    this.macKey = ownedBytes(keys.macKey)
     this.macLength = MAC_LENGTH[hash]
   }
 
@@ -165,7 +167,8 @@ export class FrameOpener {
   constructor (cipher: CipherName, hash: HashName, keys: DirectionKeys) {
     this.decipher = createDecipheriv(CTR_MODE[cipher], keys.cipherKey, keys.iv)
     this.hash = HMAC_HASH[hash]
-    this.macKey = keys.macKey
+    // kept as long as the connection: not a view into the stretcher's pooled output
+    this.macKey = ownedBytes(keys.macKey)
     this.macLength = MAC_LENGTH[hash]
     this.replays = new ReplayGuard()
   }

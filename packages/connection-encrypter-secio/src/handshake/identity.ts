@@ -4,6 +4,7 @@ import { peerIdFromMultihash, peerIdFromPublicKey } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { MAX_RSA_BITS, MIN_RSA_BITS } from '../constants.js'
 import { InvalidProposeError, UnsupportedIdentityError } from '../errors.js'
+import { ownedBytes } from '../owned-bytes.js'
 import { KeyType, PublicKey as PublicKeyMessage } from '../pb/secio.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { KeyObject } from 'node:crypto'
@@ -66,7 +67,7 @@ function fromLibp2pCrypto (type: KeyType, protobuf: Uint8Array, data: Uint8Array
   return {
     type,
     protobuf,
-    peerId: peerIdFromPublicKey(key),
+    peerId: ownedPeerId(peerIdFromPublicKey(key)),
     verify: async (data, signature) => key.verify(data, signature)
   }
 }
@@ -96,10 +97,20 @@ function fromPkix (type: KeyType, protobuf: Uint8Array, data: Uint8Array): Remot
   return {
     type,
     protobuf,
-    peerId: peerIdFromMultihash(Digest.create(SHA2_256, digest)),
+    peerId: ownedPeerId(peerIdFromMultihash(Digest.create(SHA2_256, digest))),
     // PKCS#1 v1.5 over SHA-256 for RSA, DER-encoded ECDSA over SHA-256, as go-libp2p signs
     verify: async (data, signature) => verifySignature('sha256', data, key, signature)
   }
+}
+
+/**
+ * The same PeerId, held in memory of its own: the secured connection keeps
+ * its remote PeerId for life, and `@libp2p/crypto` encodes an identity
+ * multihash into Node's buffer pool (see `ownedBytes`). Its multihash bytes
+ * are copied once, and the digest and the key it inlines are views into them.
+ */
+function ownedPeerId (peerId: PeerId): PeerId {
+  return peerIdFromMultihash(Digest.decode(ownedBytes(peerId.toMultihash().bytes)))
 }
 
 /** Our own key as we send it, refusing what a SECIO peer could not verify. */
