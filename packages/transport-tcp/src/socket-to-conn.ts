@@ -105,15 +105,24 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
     let sentBytes = 0
     let canSendMore = true
 
-    for (const buf of data) {
-      // Node always takes the whole buffer, a `false` return only means its
-      // queue is above the high water mark, so stop and wait for 'drain'
-      canSendMore = this.socket.write(buf)
-      sentBytes += buf.byteLength
+    // the pieces of one message (a SECIO frame's length, ciphertext and MAC; a
+    // yamux header and its body) leave in one writev: one syscall and, with
+    // noDelay, one segment instead of a segment per piece
+    this.socket.cork()
 
-      if (!canSendMore) {
-        break
+    try {
+      for (const buf of data) {
+        // Node always takes the whole buffer, a `false` return only means its
+        // queue is above the high water mark, so stop and wait for 'drain'
+        canSendMore = this.socket.write(buf)
+        sentBytes += buf.byteLength
+
+        if (!canSendMore) {
+          break
+        }
       }
+    } finally {
+      this.socket.uncork()
     }
 
     return { sentBytes, canSendMore }
