@@ -1,5 +1,6 @@
 // Uplink's plaintext standing in for SECIO against the legacy js-libp2p 0.29 stack, whose
 // /plaintext/2.0.0 is off-spec (whole PublicKey protobuf in Data, Type hard-coded RSA).
+import { randomBytes } from 'node:crypto'
 import { mplex } from '@libp2p/mplex'
 import { plaintext } from '@uplink/plaintext'
 import { expect } from 'chai'
@@ -21,9 +22,10 @@ describe('live interop with legacy js-libp2p 0.29 over /plaintext/2.0.0', functi
     await LegacyPeer.stopAll()
   })
 
-  async function startUplink (encoding: 'legacy-js' | 'auto'): Promise<Node> {
-    // legacy mplex 0.10 may batch everything queued into one message: accept large ones
-    uplink = await uplinkNode({ connection: { crypto: [plaintext({ encoding })], muxer: [mplex({ maxMessageSize: 16 * MiB })] } })
+  // mplex's defaults: @libp2p/mplex cuts what it sends at its maxMessageSize, and legacy mplex 0.10 drops the
+  // connection (ERR_MSG_TOO_BIG, logged nowhere) on a message of more than 1 MiB, the default of both
+  async function startUplink (encoding: 'legacy-js' | 'auto', muxer = mplex()): Promise<Node> {
+    uplink = await uplinkNode({ connection: { crypto: [plaintext({ encoding })], muxer: [muxer] } })
     uplink.handle(ECHO, echoHandler)
     return uplink
   }
@@ -46,6 +48,33 @@ describe('live interop with legacy js-libp2p 0.29 over /plaintext/2.0.0', functi
 
     expect(result).to.include({ ok: true, bytes: 4 * MiB, remotePeer: node.peerId.toString() })
     expect(node.getConnections()[0]?.remotePeer.toString()).to.equal(legacy.peerId)
+  })
+
+  /** Echoes `total` bytes handed to mplex in ONE send: it leaves as one mplex message unless mplex cuts it. */
+  async function echoOneSend (node: Node, addr: string, total: number): Promise<number> {
+    const stream = await node.dialProtocol(addr, ECHO)
+    stream.send(randomBytes(total))
+    await stream.close()
+    let received = 0
+    for await (const chunk of stream) received += chunk.byteLength
+    return received
+  }
+
+  it('one 2 MiB send leaves as 1 MiB mplex messages with mplex\'s default maxMessageSize and echoes whole', async () => {
+    const [node, legacy] = await Promise.all([startUplink('legacy-js'), LegacyPeer.start({ crypto: 'plaintext' })])
+
+    expect(await echoOneSend(node, legacy.addrs[0] ?? '', 2 * MiB)).to.equal(2 * MiB)
+  })
+
+  it('with maxMessageSize raised past legacy\'s 1 MiB, legacy drops the connection and the stream ends with ConnectionClosedError', async () => {
+    const [node, legacy] = await Promise.all([
+      startUplink('legacy-js', mplex({ maxMessageSize: 16 * MiB })),
+      LegacyPeer.start({ crypto: 'plaintext' })
+    ])
+
+    const err = await echoOneSend(node, legacy.addrs[0] ?? '', 2 * MiB).then(() => undefined, (err: unknown) => err)
+
+    expect(err).to.have.property('name', 'ConnectionClosedError')
   })
 
   it('dialing a legacy node under the wrong /p2p/ id fails with UnexpectedPeerError', async () => {

@@ -105,15 +105,21 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
     let sentBytes = 0
     let canSendMore = true
 
-    for (const buf of data) {
-      // Node always takes the whole buffer, a `false` return only means its
-      // queue is above the high water mark, so stop and wait for 'drain'
-      canSendMore = this.socket.write(buf)
-      sentBytes += buf.byteLength
+    // Every piece goes out in one writev: a SECIO frame's length, ciphertext
+    // and MAC (or a yamux header and its body) as one syscall and, with
+    // noDelay, one segment. Stopping at the first `false` (the socket's queue
+    // is above its high water mark, which one 64 KiB piece already is) would
+    // cut a frame into a writev per 'drain'; these bytes are in memory either
+    // way, and the `false` still holds back the next message until 'drain'.
+    this.socket.cork()
 
-      if (!canSendMore) {
-        break
+    try {
+      for (const buf of data) {
+        canSendMore = this.socket.write(buf)
+        sentBytes += buf.byteLength
       }
+    } finally {
+      this.socket.uncork()
     }
 
     return { sentBytes, canSendMore }

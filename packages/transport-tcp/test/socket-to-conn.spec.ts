@@ -90,6 +90,33 @@ describe('socket to MultiaddrConnection', function () {
     expect(outbound.status).to.equal('closed')
   })
 
+  for (const [name, body] of [['small', 8], ['above the socket\'s high water mark', 256 * 1024]] as const) {
+    it(`hands the pieces of one message to the socket as one writev (one syscall, one segment), in order: ${name}`, async () => {
+      const outbound = wrap(pair.client, 'outbound')
+      const inbound = wrap(pair.server, 'inbound')
+      // what the socket is asked to write, per call of its Writable implementation
+      const calls: number[] = []
+      const socket = pair.client as Socket & { _write: (...args: any[]) => void, _writev: (...args: any[]) => void }
+      const write = socket._write.bind(socket)
+      const writev = socket._writev.bind(socket)
+      socket._write = (chunk, encoding, cb) => { calls.push(1); write(chunk, encoding, cb) }
+      socket._writev = (chunks: unknown[], cb) => { calls.push(chunks.length); writev(chunks, cb) }
+
+      const received = new Uint8ArrayList()
+      inbound.addEventListener('message', (evt: StreamMessageEvent) => { received.append(evt.data) })
+      // a SECIO frame as the sealer makes it: length prefix, ciphertext, MAC
+      const pieces = [Uint8Array.of(0, 0, 0, 40), randomBytes(body), randomBytes(32)]
+      const more = outbound.send(new Uint8ArrayList(...pieces))
+      // backpressure still says when the socket's queue is past its high water mark
+      expect(more).to.equal(body < pair.client.writableHighWaterMark)
+      await waitFor(() => received.byteLength === 36 + body)
+
+      expect(calls).to.deep.equal([3])
+      expect(received.subarray()).to.deep.equal(new Uint8ArrayList(...pieces).subarray())
+      if (!more) await outbound.onDrain()
+    })
+  }
+
   it('half-closes: the remote sees remoteCloseWrite and can still answer', async () => {
     const outbound = wrap(pair.client, 'outbound')
     const inbound = wrap(pair.server, 'inbound')

@@ -21,11 +21,17 @@ export interface Side {
 
 let pool: { listener: Promise<PeerProcess>, dialer: Promise<PeerProcess> } | undefined
 
+/** `UPLINK_BENCH_CPU_PROF=DIR`: every peer writes a V8 CPU profile into DIR when it stops (the issue's "profile first"). */
+function profileArgs (): string[] {
+  const dir = process.env.UPLINK_BENCH_CPU_PROF
+  return dir == null || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]
+}
+
 async function spawnPeer (label: string, config: Record<string, unknown>): Promise<PeerProcess> {
   return PeerProcess.spawn({
     label,
     command: process.execPath,
-    args: ['--expose-gc', PEER_MAIN, JSON.stringify(config)],
+    args: ['--expose-gc', ...profileArgs(), PEER_MAIN, JSON.stringify(config)],
     readyTimeoutMs: 60_000,
     verbose: process.env.UPLINK_BENCH_VERBOSE === '1'
   })
