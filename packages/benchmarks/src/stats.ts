@@ -13,6 +13,9 @@ export interface Summary {
   p50?: number
   p99?: number
   rss?: number
+  setupMs?: number
+  listenerCpu?: number
+  dialerCpu?: number
   intact: boolean
   /** Why the row did not run, or how it failed. */
   skipped?: string
@@ -43,6 +46,9 @@ export function summarize (row: Row, samples: Sample[], skipped?: string, run = 
     p50: optionalMedian(samples.map(s => s.p50)),
     p99: optionalMedian(samples.map(s => s.p99)),
     rss: optionalMedian(samples.map(s => s.rss)),
+    setupMs: optionalMedian(samples.map(s => s.setupMs)),
+    listenerCpu: optionalMedian(samples.map(s => s.listenerCpu)),
+    dialerCpu: optionalMedian(samples.map(s => s.dialerCpu)),
     intact: samples.length > 0 && samples.every(s => s.intact),
     ...(skipped != null ? { skipped } : {})
   }

@@ -58,4 +58,24 @@ describe('npm run bench -- --quick (every benchmark row, tiny sizes)', function 
     expect(verdicts.length).to.be.greaterThan(10)
     for (const row of allRows(QUICK)) expect(run.stdout, row.id).to.include(`| ${row.label} |`)
   })
+
+  it('gives each memory row the setup time per connection, so how it grows with the count shows', () => {
+    expect(run.stdout).to.match(/^\| row \|.* \| RSS KiB\/connection \| setup ms\/connection \|$/m)
+    const memoryRows = run.stdout.split('\n').filter(line => line.includes(' idle connections |'))
+    expect(memoryRows).to.have.length(QUICK.connectionCounts.length * 2)
+    for (const line of memoryRows) {
+      const setupMs = Number(line.split('|').at(-2)?.trim())
+      expect(setupMs, line).to.be.greaterThan(0)
+    }
+  })
+
+  it('gives each echo row that ran the CPU seconds of both sides', () => {
+    expect(run.stdout).to.match(/^\| row \|.* \| listener CPU s \| dialer CPU s \|$/m)
+    const echoRows = run.stdout.split('\n').filter(line => /^\| (Uplink|Go) dials (Go|Uplink) \|.*\| intact \|/.test(line))
+    expect(echoRows).to.not.have.length(0)
+    for (const line of echoRows) {
+      const [listener, dialer] = line.split('|').slice(-3, -1).map(cell => Number(cell.trim()))
+      expect([listener, dialer].every(Number.isFinite), line).to.equal(true)
+    }
+  })
 })

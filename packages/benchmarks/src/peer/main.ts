@@ -81,9 +81,11 @@ const commands: Record<string, (command: Command) => Promise<Record<string, unkn
   },
   setups: async (command) => ({ ...await setups(connector(stackOf(command), privateKey), String(command.addr), Number(command.count), Number(command.concurrency)) }),
   'open-idle': async (command) => {
+    const started = performance.now()
     const opened = await openIdle(connector(stackOf(command), privateKey), String(command.addr), Number(command.count), 16)
+    const ms = performance.now() - started
     idle.push(...opened)
-    return { open: opened.filter(connection => connection.status === 'open').length }
+    return { open: opened.filter(connection => connection.status === 'open').length, ms }
   },
   'close-idle': async () => {
     await Promise.all(idle.splice(0).map(async connection => connection.close()))

@@ -14,15 +14,24 @@ const MiB = 1024 * 1024
 const load = (values: number[] | undefined): string => values?.map(v => v.toFixed(2)).join(', ') ?? '–'
 const verdict = (pass: boolean | undefined): string => pass == null ? 'not measured' : pass ? '**pass**' : '**FAIL**'
 
+/** Columns a table shows only when one of its rows has the figure. */
+const OPTIONAL_COLUMNS: Array<{ head: string, value: (row: Summary) => number | undefined }> = [
+  { head: 'p50 ms', value: row => row.p50 },
+  { head: 'p99 ms', value: row => row.p99 },
+  { head: 'RSS KiB/connection', value: row => row.rss },
+  { head: 'setup ms/connection', value: row => row.setupMs },
+  { head: 'listener CPU s', value: row => row.listenerCpu },
+  { head: 'dialer CPU s', value: row => row.dialerCpu }
+]
+
 function table (rows: Summary[], showRun: boolean): string[] {
-  const latency = rows.some(row => row.p50 != null)
-  const rss = rows.some(row => row.rss != null)
-  const head = ['row', ...(showRun ? ['run'] : []), 'median', 'min–max', 'unit', 'runs', 'data', ...(latency ? ['p50 ms', 'p99 ms'] : []), ...(rss ? ['RSS KiB/connection'] : [])]
+  const optional = OPTIONAL_COLUMNS.filter(column => rows.some(row => column.value(row) != null))
+  const head = ['row', ...(showRun ? ['run'] : []), 'median', 'min–max', 'unit', 'runs', 'data', ...optional.map(column => column.head)]
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`]
   for (const row of rows) {
     const data = row.skipped != null ? row.skipped : row.intact ? 'intact' : 'NOT INTACT'
     lines.push(`| ${[row.row.label, ...(showRun ? [String(row.run)] : []), formatValue(row.median), `${formatValue(row.min)}–${formatValue(row.max)}`, row.row.unit, String(row.samples.length), data,
-      ...(latency ? [formatValue(row.p50 ?? NaN), formatValue(row.p99 ?? NaN)] : []), ...(rss ? [formatValue(row.rss ?? NaN)] : [])].join(' | ')} |`)
+      ...optional.map(column => formatValue(column.value(row) ?? NaN))].join(' | ')} |`)
   }
   return lines
 }

@@ -5,6 +5,7 @@ import { GoPeer } from '@uplink/interop/fixtures/go-peer'
 import { GO_TOOLCHAIN, ensureGoPeer } from '@uplink/interop/fixtures/go-build'
 import { toolchainVersion } from '@uplink/interop/fixtures/toolchain'
 import { dialerSide, withEchoListener, withSides } from '../run/children.js'
+import { measureCpu } from '../run/cpu-time.js'
 import { withForeignListener } from '../run/foreign-listener.js'
 import { mbps } from './row.js'
 import type { Stack } from '../peer/stack.js'
@@ -15,25 +16,35 @@ const UPLINK: Stack = { system: 'uplink-bare', cipher: 'AES-256', hash: 'SHA256'
 const goListener = async (): Promise<GoPeer> => GoPeer.start({ mode: 'bare-secio-listen', mss: true, ciphers: ['AES-256'], hashes: ['SHA256'] })
 const goDialer = async (): Promise<GoPeer> => GoPeer.start({ mode: 'bare-secio-dial', mss: true, ciphers: ['AES-256'], hashes: ['SHA256'] })
 
-async function goDials (listenAddr: string, sizes: Sizes): Promise<Sample> {
+/** A dialer, given the listener's address and process: the row's sample, with both sides' CPU seconds. */
+type Dials = (listenAddr: string, listenerPid: number, sizes: Sizes) => Promise<Sample>
+
+/** The sample of one echo, with the CPU seconds each side spent on it. */
+function echoSample (result: { bytes?: unknown, ms?: unknown }, intact: boolean, [listenerCpu, dialerCpu]: Array<number | undefined>): Sample {
+  return { value: mbps(Number(result.bytes ?? 0), Number(result.ms ?? NaN)), intact, ...(listenerCpu != null ? { listenerCpu } : {}), ...(dialerCpu != null ? { dialerCpu } : {}) }
+}
+
+const goDials: Dials = async (listenAddr, listenerPid, sizes) => {
   const dialer = await goDialer()
   try {
-    const result = await dialer.dialEcho(listenAddr, sizes.echoBytes, { chunk: sizes.chunk, window: sizes.window, timeoutMs: 20 * 60_000 })
-    return { value: mbps(result.bytes ?? 0, result.ms ?? NaN), intact: result.ok && result.bytes === sizes.echoBytes }
+    const { result, seconds } = await measureCpu([listenerPid, dialer.process.pid], async () =>
+      dialer.dialEcho(listenAddr, sizes.echoBytes, { chunk: sizes.chunk, window: sizes.window, timeoutMs: 20 * 60_000 }))
+    return echoSample(result, result.ok && result.bytes === sizes.echoBytes, seconds)
   } finally {
     await dialer.stop()
   }
 }
 
-async function uplinkDials (listenAddr: string, sizes: Sizes): Promise<Sample> {
-  return withSides([dialerSide(UPLINK)], async ([dialer]) => {
-    const result = await dialer!.command('dial-echo', { addr: listenAddr, bytes: sizes.echoBytes, chunk: sizes.chunk, window: sizes.window })
-    return { value: mbps(Number(result.bytes), Number(result.ms)), intact: result.intact === true }
-  })
-}
+const uplinkDials: Dials = async (listenAddr, listenerPid, sizes) => withSides([dialerSide(UPLINK)], async ([dialer]) => {
+  const { result, seconds } = await measureCpu([listenerPid, dialer!.pid], async () =>
+    dialer!.command('dial-echo', { addr: listenAddr, bytes: sizes.echoBytes, chunk: sizes.chunk, window: sizes.window }))
+  return echoSample(result, result.intact === true, seconds)
+})
 
-const withGoListener = async (body: (addr: string) => Promise<Sample>): Promise<Sample> => withForeignListener('the Go listener', goListener, body)
-const withUplinkListener = async (body: (addr: string) => Promise<Sample>): Promise<Sample> => withEchoListener(UPLINK, body)
+type Listens = (body: (addr: string, pid: number) => Promise<Sample>) => Promise<Sample>
+const withGoListener: Listens = async (body) => withForeignListener('the Go listener', goListener, body)
+const withUplinkListener: Listens = async (body) => withEchoListener(UPLINK, body)
+const pairing = (listens: Listens, dials: Dials) => async (sizes: Sizes): Promise<Sample> => listens(async (addr, pid) => dials(addr, pid, sizes))
 
 async function goMissing (): Promise<string | undefined> {
   if (toolchainVersion(GO_TOOLCHAIN) == null) return `\`go\` was not found; install ${GO_TOOLCHAIN.hint}`
@@ -46,8 +57,8 @@ function echoRow (id: string, label: string, reference: boolean, measure: (sizes
 }
 
 export const GO_ROWS: Row[] = [
-  echoRow('echo-uplink-uplink', 'Uplink dials Uplink', false, async sizes => withUplinkListener(async addr => uplinkDials(addr, sizes))),
-  echoRow('echo-go-go', 'Go dials Go', true, async sizes => withGoListener(async addr => goDials(addr, sizes))),
-  echoRow('echo-uplink-go', 'Uplink dials Go', false, async sizes => withGoListener(async addr => uplinkDials(addr, sizes))),
-  echoRow('echo-go-uplink', 'Go dials Uplink', false, async sizes => withUplinkListener(async addr => goDials(addr, sizes)))
+  echoRow('echo-uplink-uplink', 'Uplink dials Uplink', false, pairing(withUplinkListener, uplinkDials)),
+  echoRow('echo-go-go', 'Go dials Go', true, pairing(withGoListener, goDials)),
+  echoRow('echo-uplink-go', 'Uplink dials Go', false, pairing(withGoListener, uplinkDials)),
+  echoRow('echo-go-uplink', 'Go dials Uplink', false, pairing(withUplinkListener, goDials))
 ]

@@ -13,6 +13,11 @@ export interface Sample {
   p99?: number
   /** RSS per connection in KiB (memory rows). */
   rss?: number
+  /** Wall-clock ms per connection while opening them 16 at a time (memory rows): how setup time grows with count. */
+  setupMs?: number
+  /** CPU seconds (user + system) each side's process spent on the run (echo rows). */
+  listenerCpu?: number
+  dialerCpu?: number
 }
 
 /** What the report shows of a row: all of it but how to measure it. */

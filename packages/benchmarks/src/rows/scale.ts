@@ -21,6 +21,7 @@ function memory (stack: Stack, count: number, reference: boolean): Row {
         return {
           value: (heap(after) - heap(before)) / count / 1024,
           rss: (Number(after.rss) - Number(before.rss)) / count / 1024,
+          setupMs: Number(opened.ms) / count,
           intact: opened.open === count && after.connections === count
         }
       })

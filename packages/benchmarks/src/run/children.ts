@@ -15,6 +15,8 @@ export const COMMAND_TIMEOUT_MS = 20 * 60_000
 export interface Side {
   /** The listen address (listener sides). */
   addr: string
+  /** The side's process (shared by every row in the quick mode). */
+  pid: number
   command: (cmd: string, fields: Record<string, unknown>) => Promise<Record<string, unknown>>
   release: () => Promise<void>
 }
@@ -68,25 +70,25 @@ export async function listenerSide (stack: Stack, serve: Serve): Promise<Side> {
   if (pool != null) {
     const peer = await pool.listener
     const addr = localAddress((await command(peer, 'listen', { stack, serve })).addrs, peer.label)
-    return { addr, command: async (cmd, fields) => command(peer, cmd, { stack, ...fields }), release: async () => { await command(peer, 'unlisten', { addr }) } }
+    return { addr, pid: peer.pid, command: async (cmd, fields) => command(peer, cmd, { stack, ...fields }), release: async () => { await command(peer, 'unlisten', { addr }) } }
   }
   const peer = await spawnPeer(`bench listener (${JSON.stringify(stack)})`, { stack, listen: serve })
-  return { addr: localAddress(peer.ready.addrs, peer.label), command: async (cmd, fields) => command(peer, cmd, fields), release: async () => { await peer.stop({ timeoutMs: 10_000 }) } }
+  return { addr: localAddress(peer.ready.addrs, peer.label), pid: peer.pid, command: async (cmd, fields) => command(peer, cmd, fields), release: async () => { await peer.stop({ timeoutMs: 10_000 }) } }
 }
 
 /** A side that dials with `stack` (and runs the crypto limits). */
 export async function dialerSide (stack: Stack): Promise<Side> {
   if (pool != null) {
     const peer = await pool.dialer
-    return { addr: '', command: async (cmd, fields) => command(peer, cmd, { stack, ...fields }), release: async () => { await command(peer, 'close-idle', {}) } }
+    return { addr: '', pid: peer.pid, command: async (cmd, fields) => command(peer, cmd, { stack, ...fields }), release: async () => { await command(peer, 'close-idle', {}) } }
   }
   const peer = await spawnPeer(`bench dialer (${JSON.stringify(stack)})`, { stack })
-  return { addr: '', command: async (cmd, fields) => command(peer, cmd, fields), release: async () => { await peer.stop({ timeoutMs: 10_000 }) } }
+  return { addr: '', pid: peer.pid, command: async (cmd, fields) => command(peer, cmd, fields), release: async () => { await peer.stop({ timeoutMs: 10_000 }) } }
 }
 
-/** Runs `body` with the address of an Uplink listener of `stack` that echoes, then releases it. */
-export async function withEchoListener<T> (stack: Stack, body: (addr: string) => Promise<T>): Promise<T> {
-  return withSides([listenerSide(stack, 'echo')], async ([listener]) => body(listener!.addr))
+/** Runs `body` with the address (and process id) of an Uplink listener of `stack` that echoes, then releases it. */
+export async function withEchoListener<T> (stack: Stack, body: (addr: string, pid: number) => Promise<T>): Promise<T> {
+  return withSides([listenerSide(stack, 'echo')], async ([listener]) => body(listener!.addr, listener!.pid))
 }
 
 /** Runs `body` with the sides, then releases them whatever happened. */
