@@ -109,7 +109,6 @@ async function readToEnd (stream: Stream): Promise<Handled> {
   }
 }
 
-type Role = 'answer' | 'propose'
 /** When the peer sends its last burst: its whole script before Uplink starts or once asked, or the muxer's part once the crypto channel is up. */
 type Burst = 'first' | 'crypto' | 'muxer'
 
@@ -123,7 +122,7 @@ describe('bytes read past a multistream-select agreement survive the remote\'s h
   })
 
   const bursts: Record<Burst, string> = {
-    first: 'the crypto channel\'s agreement, its Exchange, the muxer\'s agreement and a stream, all in one write before Uplink starts,',
+    first: 'the crypto channel\'s agreement, its Exchange, the muxer\'s agreement and a stream, all in one write before Uplink starts',
     crypto: 'the crypto channel\'s agreement, its Exchange, the muxer\'s agreement and a stream, all in one write',
     muxer: 'the muxer\'s agreement and a stream in one write once the crypto channel is up'
   }
