@@ -1,8 +1,8 @@
 import { AbortError, InvalidCryptoExchangeError, TimeoutError, UnexpectedPeerError, serviceCapabilities } from '@libp2p/interface'
+import { handoverStream } from '@uplink/handover'
 import { withCause } from './errors.js'
 import { decodeExchange, encodeExchange } from './exchange.js'
 import { exchangeIo } from './exchange-io.js'
-import { HandoverStream } from './handover-stream.js'
 import type { DecodedExchange } from './exchange.js'
 import type { PlaintextComponents, PlaintextInit } from './index.js'
 import type { ConnectionEncrypter, Logger, MessageStream, PrivateKey, SecureConnectionOptions, SecuredConnection } from '@libp2p/interface'
@@ -88,7 +88,7 @@ export class Plaintext implements ConnectionEncrypter {
       return {
         // the raw stream as it is, starting with anything the peer sent after
         // its Exchange (e.g. multistream-select), and its end after that
-        connection: new HandoverStream(stream, leftover),
+        connection: handoverStream(stream, leftover, { logScope: 'plaintext' }),
         remotePeer: remote.peerId
       }
     } catch (err) {

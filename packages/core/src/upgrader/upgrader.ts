@@ -23,7 +23,6 @@ import { verifyRemotePeer } from './verify-peer.js'
 import type { EncrypterModule, MuxerModule, UplinkComponents } from '../components.js'
 import type { UpgradeStage } from '../errors.js'
 import type { InboundUpgradeLimits } from './inbound-admission.js'
-import type { NegotiationRole } from './negotiate.js'
 import type { ReportProgress } from './progress.js'
 import type { UpgradeSide } from './upgrade-side.js'
 import type {
@@ -258,7 +257,15 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
       stage = 'negotiate-muxer'
       report(side.direction === 'outbound' ? 'upgrader:multiplex-outbound-connection' : 'upgrader:multiplex-inbound-connection')
       const by = opts.muxerFactory != null ? 'transport' : upgraded.muxerFactory != null ? 'encrypter' : 'multistream-select'
-      const muxerFactory = opts.muxerFactory ?? upgraded.muxerFactory ?? await this.negotiateMuxer(upgraded.secured, side.role, signal)
+      let muxerFactory = opts.muxerFactory ?? upgraded.muxerFactory
+
+      if (muxerFactory == null && this.muxers.size > 0) {
+        const negotiated = await negotiate(upgraded.secured, side.role, [...this.muxers.keys()], { signal })
+        muxerFactory = this.muxers.get(negotiated.protocol)
+        // the muxer reads what the negotiation hands on (see negotiate.ts)
+        upgraded.secured = negotiated.stream
+      }
+
       report('upgrader:muxer-negotiated', { protocols: [...this.muxers.keys()], role: side.role, protocol: muxerFactory?.protocol, by })
 
       return this.createConnection(maConn, side, upgraded, muxerFactory, failure, opts)
@@ -282,7 +289,7 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     enter('negotiate-crypto')
     report(side.direction === 'outbound' ? 'upgrader:encrypt-outbound-connection' : 'upgrader:encrypt-inbound-connection')
     const protocols = [...this.encrypters.keys()]
-    const encryption = await negotiate(maConn, side.role, protocols, { signal })
+    const { protocol: encryption, stream: raw } = await negotiate(maConn, side.role, protocols, { signal })
     report('upgrader:crypto-negotiated', { protocols, role: side.role, protocol: encryption, by: 'multistream-select' })
     const encrypter = this.encrypters.get(encryption)
 
@@ -294,19 +301,10 @@ class UplinkUpgraderImpl extends TypedEventEmitter<UpgraderEvents> implements Up
     // the channel's own progress events (SECIO's proposals, for one) reach the caller's listener as they are
     const options = { signal, remotePeer: side.expected, onProgress }
     const result = side.role === 'propose'
-      ? await encrypter.secureOutbound(maConn, options)
-      : await encrypter.secureInbound(maConn, options)
+      ? await encrypter.secureOutbound(raw, options)
+      : await encrypter.secureInbound(raw, options)
 
     return { secured: result.connection, remotePeer: result.remotePeer, encryption, encryptionDetails: result.remoteExtensions, muxerFactory: result.streamMuxer }
-  }
-
-  private async negotiateMuxer (secured: MessageStream, role: NegotiationRole, signal: AbortSignal): Promise<StreamMuxerFactory | undefined> {
-    if (this.muxers.size === 0) {
-      return undefined
-    }
-
-    const protocol = await negotiate(secured, role, [...this.muxers.keys()], { signal })
-    return this.muxers.get(protocol)
   }
 
   private createConnection (maConn: MultiaddrConnection, side: UpgradeSide, upgraded: Upgraded, muxerFactory: StreamMuxerFactory | undefined, failure: FirstFailure, opts: UpgraderOptions): UplinkConnection {

@@ -1,6 +1,6 @@
 import { StreamResetError } from '@libp2p/interface'
 import { AbstractMessageStream } from '@libp2p/utils'
-import { withCause } from './errors.js'
+import { withCause } from './with-cause.js'
 import type { AbortOptions, MessageStream, StreamCloseEvent } from '@libp2p/interface'
 import type { SendResult } from '@libp2p/utils'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -13,25 +13,34 @@ type RawEnd =
 
 const FINALITY: Record<RawEnd['kind'], number> = { 'remote-close-write': 0, close: 1, error: 2 }
 
+export interface HandoverInit {
+  /** The log scope under the raw stream's logger (`plaintext`, `mss`). */
+  logScope: string
+}
+
 /**
- * What the plaintext handshake hands on: the raw stream, unchanged both ways,
- * starting with the bytes the Exchange read past.
+ * What a handshake or a negotiation hands on: the raw stream, unchanged both
+ * ways, starting with the bytes it read past its last message.
  *
  * The raw stream's end is told only after every byte that came before it has
  * been dispatched. The next layer attaches after the handshake, so an end
- * that arrived meanwhile (with the Exchange, or between the hand-over and the
- * first read) would otherwise have been told to nobody: an iterator then
- * waits forever after the last byte, and a stream whose readable side has
- * ended refuses the bytes put back on it.
+ * that arrived meanwhile (with the handshake's last message, or between the
+ * hand-over and the first read) would otherwise have been told to nobody: an
+ * iterator then waits forever after the last byte, and a stream whose
+ * readable side has ended refuses the bytes put back on it.
  */
-export class HandoverStream extends AbstractMessageStream {
+export function handoverStream (raw: MessageStream, leftover: Uint8ArrayList, init: HandoverInit): MessageStream {
+  return new HandoverStream(raw, leftover, init)
+}
+
+class HandoverStream extends AbstractMessageStream {
   private readonly raw: MessageStream
   /** An end of the raw stream not told yet, because bytes before it wait for a reader. */
   private heldEnd?: RawEnd
 
-  constructor (raw: MessageStream, leftover: Uint8ArrayList) {
+  constructor (raw: MessageStream, leftover: Uint8ArrayList, init: HandoverInit) {
     super({
-      log: raw.log.newScope('plaintext'),
+      log: raw.log.newScope(init.logScope),
       direction: raw.direction,
       inactivityTimeout: raw.inactivityTimeout,
       maxReadBufferLength: raw.maxReadBufferLength
@@ -50,7 +59,7 @@ export class HandoverStream extends AbstractMessageStream {
     this.catchUp()
   }
 
-  readonly [Symbol.toStringTag] = '@uplink/plaintext-stream'
+  readonly [Symbol.toStringTag] = '@uplink/handover-stream'
 
   /** The raw stream may have ended during the handshake, before our listeners existed. */
   private catchUp (): void {
@@ -59,7 +68,7 @@ export class HandoverStream extends AbstractMessageStream {
     const { remoteWriteStatus } = this.raw as { remoteWriteStatus?: string }
 
     if (status === 'reset' || status === 'aborted') {
-      this.onRawEnd({ kind: 'error', error: new StreamResetError('the connection ended in error as the handshake finished') })
+      this.onRawEnd({ kind: 'error', error: new StreamResetError('the connection ended in error before the next layer took it over') })
     } else if (status === 'closed') {
       this.onRawEnd({ kind: 'close' })
     } else if (remoteWriteStatus === 'closed') {
