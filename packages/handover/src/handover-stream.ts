@@ -1,5 +1,6 @@
 import { StreamResetError } from '@libp2p/interface'
 import { AbstractMessageStream } from '@libp2p/utils'
+import { nextDrain } from '@uplink/drain'
 import { withCause } from './with-cause.js'
 import type { AbortOptions, MessageStream, StreamCloseEvent } from '@libp2p/interface'
 import type { SendResult } from '@libp2p/utils'
@@ -129,6 +130,11 @@ class HandoverStream extends AbstractMessageStream {
       this.readStatus = 'closed'
       this.maybeDispatchEnd()
     }
+  }
+
+  /** Not the inherited onDrain, which no longer waits once the stream has drained once (see `@uplink/drain`). */
+  override async onDrain (options?: AbortOptions): Promise<void> {
+    return nextDrain(this, options)
   }
 
   sendData (data: Uint8ArrayList): SendResult {

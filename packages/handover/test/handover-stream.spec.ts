@@ -51,4 +51,26 @@ describe('handoverStream', () => {
     await handed.close()
     expect([...await reading]).to.deep.equal([9, 8])
   })
+
+  it('a writer waits for each drain of the raw stream, after the first one too', async () => {
+    const [raw, remote] = await streamPair()
+    const handed = handoverStream(raw, new Uint8ArrayList(), { logScope: 'test' })
+    // the raw stream takes every write but always asks the writer to wait
+    const send = raw.send.bind(raw)
+    raw.send = (data) => { send(data); return false }
+    const settled = new Set<number>()
+
+    for (const round of [1, 2]) {
+      expect(handed.send(Uint8Array.of(round))).to.equal(false)
+      void handed.onDrain().then(() => settled.add(round))
+      await new Promise(resolve => setTimeout(resolve, 20))
+      expect(settled.has(round), `round ${round} before the drain`).to.equal(false)
+      raw.dispatchEvent(new Event('drain'))
+      await new Promise(resolve => setTimeout(resolve, 20))
+      expect(settled.has(round), `round ${round} after the drain`).to.equal(true)
+    }
+
+    handed.abort(new Error('test over'))
+    remote.abort(new Error('test over'))
+  })
 })

@@ -1,5 +1,6 @@
 import { AbortError, InvalidParametersError, StreamStateError, TimeoutError } from '@libp2p/interface'
 import { AbstractMultiaddrConnection } from '@libp2p/utils'
+import { nextDrain } from '@uplink/drain'
 import { pEvent } from 'p-event'
 import { remoteMultiaddr } from './addresses.js'
 import { TCPSocketError } from './errors.js'
@@ -95,6 +96,11 @@ class TCPSocketConnection extends AbstractMultiaddrConnection {
     if (init.inactivityTimeout > 0) {
       socket.setTimeout(init.inactivityTimeout)
     }
+  }
+
+  /** Not the inherited onDrain, which no longer waits once the stream has drained once (see `@uplink/drain`). */
+  override async onDrain (options?: AbortOptions): Promise<void> {
+    return nextDrain(this, options)
   }
 
   sendData (data: Uint8ArrayList): SendResult {

@@ -117,6 +117,35 @@ describe('socket to MultiaddrConnection', function () {
     })
   }
 
+  it('keeps a writer waiting for every drain, not only the first (the onDrain it inherits stops waiting after one)', async () => {
+    const outbound = wrap(pair.client, 'outbound')
+    const inbound = wrap(pair.server, 'inbound')
+    inbound.maxReadBufferLength = 64 * 1024 * 1024
+    inbound.pause()
+    const chunk = randomBytes(64 * 1024)
+
+    // one 64 KiB write is past the socket's high water mark; the kernel takes it, so the first drain comes
+    expect(outbound.send(chunk)).to.equal(false)
+    await outbound.onDrain()
+
+    // 128 MiB more (one buffer, queued 2,048 times) while the reader is paused: far past what the
+    // kernel's buffers take on loopback (tens of MiB at most), so no drain can come now
+    for (let i = 0; i < 2048; i++) outbound.send(chunk)
+    // once the socket holds what the kernel would not take, nothing drains until the reader reads
+    await waitFor(() => pair.client.writableLength > 64 * 1024 * 1024)
+    expect(outbound.writableNeedsDrain).to.equal(true)
+    let drained = false
+    const waiting = outbound.onDrain().then(() => { drained = true })
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect(drained, 'onDrain resolved while nothing could drain').to.equal(false)
+
+    let received = 0
+    inbound.addEventListener('message', (evt: StreamMessageEvent) => { received += evt.data.byteLength })
+    inbound.resume()
+    await waiting
+    await waitFor(() => received === 2049 * chunk.byteLength)
+  })
+
   it('half-closes: the remote sees remoteCloseWrite and can still answer', async () => {
     const outbound = wrap(pair.client, 'outbound')
     const inbound = wrap(pair.server, 'inbound')

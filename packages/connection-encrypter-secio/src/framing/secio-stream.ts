@@ -1,5 +1,6 @@
 import { StreamAbortEvent, StreamCloseEvent, StreamResetError, StreamResetEvent } from '@libp2p/interface'
 import { AbstractMessageStream, UnexpectedEOFError } from '@libp2p/utils'
+import { nextDrain } from '@uplink/drain'
 import { COALESCE_UP_TO, READER_HIGH_WATER } from '../constants.js'
 import { FrameDecoder } from './frame-decoder.js'
 import { InflowGate } from './inflow-gate.js'
@@ -233,6 +234,11 @@ export class SecioStream extends AbstractMessageStream {
     } catch (err: any) {
       this.fail(err, 'aborted')
     }
+  }
+
+  /** Not the inherited onDrain, which no longer waits once the stream has drained once (see `@uplink/drain`). */
+  override async onDrain (options?: AbortOptions): Promise<void> {
+    return nextDrain(this, options)
   }
 
   sendData (data: Uint8ArrayList): SendResult {

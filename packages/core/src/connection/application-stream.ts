@@ -1,4 +1,5 @@
 import { StreamBufferError, StreamCloseEvent, StreamMessageEvent, StreamStateError } from '@libp2p/interface'
+import { nextDrain } from '@uplink/drain'
 import { TypedEventEmitter } from 'main-event'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { DEFAULT_MAX_STREAM_READ_BUFFER } from '../constants.js'
@@ -138,7 +139,8 @@ class ApplicationStream extends TypedEventEmitter<MessageStreamEvents> implement
   }
 
   async onDrain (options?: AbortOptions): Promise<void> {
-    return this.inner.onDrain(options)
+    // not the muxer stream's own onDrain: after its first drain it no longer waits (see @uplink/drain)
+    return nextDrain(this, options)
   }
 
   async close (options?: AbortOptions): Promise<void> {
