@@ -51,7 +51,7 @@ describe('npm run bench -- --quick (every benchmark row, tiny sizes)', function 
 
   it('prints the report: the run and its machine, targets with a verdict each, and every row in a table', () => {
     expect(run.stdout).to.match(/^## Runs$/m)
-    expect(run.stdout).to.match(/^### Run 1: `npm run bench -- --quick`/m)
+    expect(run.stdout).to.match(/^### Run 1: `npm run bench` with `--quick`/m)
     expect(run.stdout).to.match(/^\| Node\.js \| v\d+\./m)
     expect(run.stdout).to.match(/^## Targets \(issue 9\)$/m)
     const verdicts = run.stdout.match(/^\| [^|]+ \| [^|]+ \| (\*\*pass\*\*|\*\*FAIL\*\*|not measured) \|$/gm) ?? []

@@ -41,7 +41,8 @@ const sizesLine = (sizes: Sizes): string =>
 
 function runTable ({ run, args, machine, sizes }: Run, rows: Summary[]): string[] {
   return [
-    `### Run ${run}: \`npm run bench${args.length === 0 ? '' : ` -- ${args.join(' ')}`}\` (${sizes.rounds} alternated rounds)`,
+    // the arguments apart from the command: the docs' tests run every command a doc shows, and a run's own arguments are not one to rerun
+    `### Run ${run}: \`npm run bench\`${args.length === 0 ? '' : ` with \`${args.join(' ')}\``} (${sizes.rounds} alternated rounds)`,
     '',
     '| | |',
     '|---|---|',
@@ -66,6 +67,7 @@ export function markdown ({ runs, rows: summaries }: Results, sections: Section[
     `Written by \`npm run bench\`: a run of every row (no \`--only\`) rewrites it all; \`--only\` replaces the rows it names and keeps the others, each with the run that measured it (below; the figures are in \`${RESULTS_FILE}\`). In a run, every row runs once per round, in the same order; a ratio is computed only from two rows of the same run. Do not edit by hand: run it again.`,
     'Each side of every row is a separate process (Node rows: the pinned Node; Go: the reference peer binary; legacy: libp2p 0.29 + secio 0.13.1 in its own process) over loopback TCP; the receiver checks every byte.',
     'The machine is shared with other work: read the ratios (both sides of a ratio ran in the same rounds), not the absolute figures.',
+    'How the data path is built, and the profiles behind the targets that fail: [PERFORMANCE.md](PERFORMANCE.md).',
     '',
     '## Runs',
     '',
