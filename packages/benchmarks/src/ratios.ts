@@ -1,7 +1,13 @@
 // The ratios of issue 9, and its targets with pass or fail, computed from the medians of this run.
 import type { Summary } from './stats.js'
 
-export interface Ratio { name: string, numerator: string, denominator: string }
+export interface Ratio {
+  name: string
+  numerator: string
+  denominator: string
+  /** The medians compared: the row's figure (default), or the CPU seconds of both rows' listeners. */
+  of?: 'value' | 'listenerCpu'
+}
 export interface Target {
   goal: string
   ratio: Ratio | undefined
@@ -12,7 +18,7 @@ export interface Target {
 }
 export interface Evaluated { goal: string, measured: string, pass: boolean | undefined }
 
-const r = (name: string, numerator: string, denominator: string): Ratio => ({ name, numerator, denominator })
+const r = (name: string, numerator: string, denominator: string, of?: Ratio['of']): Ratio => ({ name, numerator, denominator, ...(of != null ? { of } : {}) })
 
 export const RATIOS: Ratio[] = [
   r('SECIO channel alone / SECIO seal limit (AES-256/SHA256)', 'bare-secio-aes256-sha256', 'limit-secio-aes256-sha256'),
@@ -31,7 +37,14 @@ export const RATIOS: Ratio[] = [
   r('handshakes/s secio / noise, concurrent', 'handshake-secio-concurrent', 'handshake-noise-concurrent'),
   // appended: the targets below refer to the entries above by position
   r('small messages/s: Uplink secio + yamux / Uplink noise + yamux', 'messages-uplink-secio', 'messages-uplink-noise'),
-  r('small messages/s: Uplink secio + yamux / Uplink plaintext + yamux', 'messages-uplink-secio', 'messages-uplink-plaintext')
+  r('small messages/s: Uplink secio + yamux / Uplink plaintext + yamux', 'messages-uplink-secio', 'messages-uplink-plaintext'),
+  // the floor of any Node peer (peer/minimal-secio.ts): how far a target is from what Node reaches here at all
+  r('minimal SECIO framing in Node / SECIO seal limit (AES-256/SHA256)', 'minimal-secio-aes256-sha256', 'limit-secio-aes256-sha256'),
+  r('SECIO channel alone / minimal SECIO framing in Node', 'bare-secio-aes256-sha256', 'minimal-secio-aes256-sha256'),
+  r('minimal↔minimal / Go↔Go (bare echo)', 'echo-minimal-minimal', 'echo-go-go'),
+  r('Uplink↔Uplink / minimal↔minimal (bare echo)', 'echo-uplink-uplink', 'echo-minimal-minimal'),
+  r('listener CPU per echo: minimal Node listener / Go listener', 'echo-minimal-minimal', 'echo-go-go', 'listenerCpu'),
+  r('listener CPU per echo: Uplink listener (Go dials) / minimal Node listener', 'echo-go-uplink', 'echo-minimal-minimal', 'listenerCpu')
 ]
 
 export function ratio (byId: Map<string, Summary>, ratio: Ratio): number {
@@ -40,6 +53,7 @@ export function ratio (byId: Map<string, Summary>, ratio: Ratio): number {
   if (top == null || bottom == null || top.skipped != null || bottom.skipped != null) return NaN
   // two runs met different loads on this shared machine: their figures are not side by side
   if (top.run !== bottom.run) return NaN
+  if (ratio.of === 'listenerCpu') return (top.listenerCpu ?? NaN) / (bottom.listenerCpu ?? NaN)
   return top.median / bottom.median
 }
 

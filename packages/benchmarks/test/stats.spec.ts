@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { evaluate, targets } from '../src/ratios.js'
+import { RATIOS, evaluate, ratio, targets } from '../src/ratios.js'
 import { barChart } from '../src/report/svg.js'
 import { percentile } from '../src/rows/row.js'
 import { median, summarize } from '../src/stats.js'
@@ -13,6 +13,17 @@ describe('benchmark statistics and report', () => {
     expect(median([4, 1, 3, 2])).to.equal(2.5)
     expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).to.equal(99)
     expect(percentile([10, 20], 50)).to.equal(10)
+  })
+
+  it('a CPU ratio compares the medians of both rows\' listener CPU seconds, not their speeds', () => {
+    const byId = new Map([
+      ['echo-minimal-minimal', summarize(row('echo-minimal-minimal'), [{ value: 150, intact: true, listenerCpu: 1.5 }, { value: 160, intact: true, listenerCpu: 1.4 }, { value: 155, intact: true, listenerCpu: 1.6 }])],
+      ['echo-go-go', summarize(row('echo-go-go'), [{ value: 140, intact: true, listenerCpu: 1.0 }])]
+    ])
+    const cpu = RATIOS.find(x => x.of === 'listenerCpu' && x.denominator === 'echo-go-go')!
+    expect(ratio(byId, cpu)).to.equal(1.5)
+    const speed = RATIOS.find(x => x.of == null && x.numerator === 'echo-minimal-minimal' && x.denominator === 'echo-go-go')!
+    expect(ratio(byId, speed)).to.be.closeTo(155 / 140, 1e-9)
   })
 
   it('a target passes or fails from the medians of its two rows, and says when it was not measured', () => {

@@ -13,6 +13,7 @@ import { secio } from '@uplink/secio'
 import { tcp } from '@uplink/tcp'
 import { createLibp2p } from 'libp2p'
 import { ECHO_PROTOCOL, serveEcho } from './echo.js'
+import { minimalSecioPipe } from './minimal-secio.js'
 import { socketPipe } from './pipe.js'
 import { NEGOTIATION_TIMEOUT } from './setups.js'
 import { receiveOneWay } from './sink.js'
@@ -89,7 +90,8 @@ export async function listen (stack: Stack, privateKey: PrivateKey, serve: Serve
   let open = 0
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     open++
-    quietly(serveStream(serve)(socketPipe(socket)).finally(() => { open-- }))
+    const pipe = stack.system === 'minimal-secio' ? minimalSecioPipe(socket, 'listener') : socketPipe(socket)
+    quietly(serveStream(serve)(pipe).finally(() => { open-- }))
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -127,7 +129,7 @@ export async function dialer (stack: Stack, privateKey: PrivateKey): Promise<Dia
       const [, , host, , port] = addr.split('/')
       const socket = net.connect({ host, port: Number(port), allowHalfOpen: true, noDelay: true })
       await once(socket, 'connect')
-      return socketPipe(socket)
+      return stack.system === 'minimal-secio' ? minimalSecioPipe(socket, 'dialer') : socketPipe(socket)
     },
     close: async () => {}
   }

@@ -8,13 +8,13 @@ import { secio } from '@uplink/secio'
 import type { EncrypterModule, MuxerModule } from '@uplink/core'
 import type { CipherName, HashName, SecioInit } from '@uplink/secio'
 
-export type System = 'uplink' | 'libp2p' | 'uplink-bare' | 'tcp'
+export type System = 'uplink' | 'libp2p' | 'uplink-bare' | 'minimal-secio' | 'tcp'
 export type CryptoName = 'secio' | 'noise' | 'plaintext'
 export type MuxerName = 'yamux' | 'mplex'
 
 export interface Stack {
   system: System
-  /** Default secio (ignored by `tcp`; `uplink-bare` is always SECIO). */
+  /** Default secio (ignored by `tcp`; `uplink-bare` and `minimal-secio` are always SECIO, the latter AES-256/SHA256). */
   crypto?: CryptoName
   /** SECIO: force one cipher and one hash (both sides offer only these). */
   cipher?: CipherName
@@ -55,6 +55,7 @@ export function muxer (stack: Stack): MuxerModule {
 
 export function describe (stack: Stack): string {
   if (stack.system === 'tcp') return 'raw TCP'
+  if (stack.system === 'minimal-secio') return 'minimal SECIO framing AES-256/SHA256: node:crypto on a raw socket, no stream layers'
   const suite = stack.cipher != null || stack.hash != null ? ` ${stack.cipher ?? ''}/${stack.hash ?? ''}` : ''
   const crypto = stack.system === 'uplink-bare' ? 'secio' : (stack.crypto ?? 'secio')
   const muxed = stack.system === 'uplink-bare' ? ', no muxer' : ` + ${stack.muxer ?? 'yamux'}`

@@ -13,6 +13,8 @@ import type { Sizes } from '../sizes.js'
 import type { Row, Sample } from './row.js'
 
 const UPLINK: Stack = { system: 'uplink-bare', cipher: 'AES-256', hash: 'SHA256' }
+// what any Node listener and dialer would need at least (peer/minimal-secio.ts): no Go, no handshake
+const MINIMAL: Stack = { system: 'minimal-secio' }
 const goListener = async (): Promise<GoPeer> => GoPeer.start({ mode: 'bare-secio-listen', mss: true, ciphers: ['AES-256'], hashes: ['SHA256'] })
 const goDialer = async (): Promise<GoPeer> => GoPeer.start({ mode: 'bare-secio-dial', mss: true, ciphers: ['AES-256'], hashes: ['SHA256'] })
 
@@ -35,15 +37,17 @@ const goDials: Dials = async (listenAddr, listenerPid, sizes) => {
   }
 }
 
-const uplinkDials: Dials = async (listenAddr, listenerPid, sizes) => withSides([dialerSide(UPLINK)], async ([dialer]) => {
+const nodeDials = (stack: Stack): Dials => async (listenAddr, listenerPid, sizes) => withSides([dialerSide(stack)], async ([dialer]) => {
   const { result, seconds } = await measureCpu([listenerPid, dialer!.pid], async () =>
     dialer!.command('dial-echo', { addr: listenAddr, bytes: sizes.echoBytes, chunk: sizes.chunk, window: sizes.window }))
   return echoSample(result, result.intact === true, seconds)
 })
+const uplinkDials = nodeDials(UPLINK)
 
 type Listens = (body: (addr: string, pid: number) => Promise<Sample>) => Promise<Sample>
 const withGoListener: Listens = async (body) => withForeignListener('the Go listener', goListener, body)
 const withUplinkListener: Listens = async (body) => withEchoListener(UPLINK, body)
+const withMinimalListener: Listens = async (body) => withEchoListener(MINIMAL, body)
 const pairing = (listens: Listens, dials: Dials) => async (sizes: Sizes): Promise<Sample> => listens(async (addr, pid) => dials(addr, pid, sizes))
 
 async function goMissing (): Promise<string | undefined> {
@@ -60,5 +64,6 @@ export const GO_ROWS: Row[] = [
   echoRow('echo-uplink-uplink', 'Uplink dials Uplink', false, pairing(withUplinkListener, uplinkDials)),
   echoRow('echo-go-go', 'Go dials Go', true, pairing(withGoListener, goDials)),
   echoRow('echo-uplink-go', 'Uplink dials Go', false, pairing(withGoListener, uplinkDials)),
-  echoRow('echo-go-uplink', 'Go dials Uplink', false, pairing(withUplinkListener, goDials))
+  echoRow('echo-go-uplink', 'Go dials Uplink', false, pairing(withUplinkListener, goDials)),
+  echoRow('echo-minimal-minimal', 'minimal SECIO framing in Node, both sides (the floor of any Node peer)', true, pairing(withMinimalListener, nodeDials(MINIMAL)))
 ]

@@ -24,6 +24,7 @@ export const ONE_WAY_ROWS: Row[] = [
   oneWay('bare-secio-aes256-sha256', { system: 'uplink-bare', cipher: 'AES-256', hash: 'SHA256' }),
   oneWay('bare-secio-aes128-sha256', { system: 'uplink-bare', cipher: 'AES-128', hash: 'SHA256' }),
   oneWay('bare-secio-aes256-sha512', { system: 'uplink-bare', cipher: 'AES-256', hash: 'SHA512' }),
+  oneWay('minimal-secio-aes256-sha256', { system: 'minimal-secio' }, true),
   oneWay('uplink-secio', { system: 'uplink', crypto: 'secio', cipher: 'AES-256', hash: 'SHA256' }),
   oneWay('uplink-noise', { system: 'uplink', crypto: 'noise' }, true),
   oneWay('uplink-plaintext', { system: 'uplink', crypto: 'plaintext' }, true),
