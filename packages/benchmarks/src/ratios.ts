@@ -44,9 +44,8 @@ export const RATIOS: Ratio[] = [
   r('minimal↔minimal / Go↔Go (bare echo)', 'echo-minimal-minimal', 'echo-go-go'),
   r('Uplink↔Uplink / minimal↔minimal (bare echo)', 'echo-uplink-uplink', 'echo-minimal-minimal'),
   r('listener CPU per echo: minimal Node listener / Go listener', 'echo-minimal-minimal', 'echo-go-go', 'listenerCpu'),
-  // each listener dialed by its own kind: a Go dialer costs the listener's side more (its kernel work, its reads)
-  r('listener CPU per echo: Uplink listener / minimal Node listener, each dialed by its own kind', 'echo-uplink-uplink', 'echo-minimal-minimal', 'listenerCpu'),
-  r('listener CPU per echo: Uplink listener dialed by Go / dialed by Uplink', 'echo-go-uplink', 'echo-uplink-uplink', 'listenerCpu')
+  // each listener dialed by its own kind (the floor has no handshake, so no Go peer can dial it)
+  r('listener CPU per echo: Uplink listener / minimal Node listener, each dialed by its own kind', 'echo-uplink-uplink', 'echo-minimal-minimal', 'listenerCpu')
 ]
 
 export function ratio (byId: Map<string, Summary>, ratio: Ratio): number {
