@@ -13,7 +13,7 @@ import type { Socket } from 'node:net'
 
 const MAC_LENGTH = 32
 const LENGTH_PREFIX = 4
-/** Decrypted bytes a reader may leave untaken before the socket is paused. */
+/** Bytes read that may wait for the reader before the socket is paused. */
 const READ_HIGH_WATER = 4 * 1024 * 1024
 
 interface Keys { cipher: Buffer, iv: Buffer, mac: Buffer }
@@ -27,14 +27,15 @@ function keysFor (direction: 'dialer' | 'listener'): Keys {
 export function minimalSecioPipe (socket: Socket, direction: 'dialer' | 'listener'): Pipe {
   const ours = keysFor(direction)
   const theirs = keysFor(direction === 'dialer' ? 'listener' : 'dialer')
-  const raw = socketPipe(socket)
+  const raw = socketPipe(socket, { highWater: READ_HIGH_WATER })
   const seal = sealer(createCipheriv('aes-256-ctr', ours.cipher, ours.iv), ours.mac)
+  const frames = openFrames(raw, createDecipheriv('aes-256-ctr', theirs.cipher, theirs.iv), theirs.mac, socket)
 
   return {
     send: data => raw.send(new Uint8ArrayList(...seal(data))),
     onDrain: raw.onDrain,
     close: raw.close,
-    [Symbol.asyncIterator]: () => openFrames(socket, createDecipheriv('aes-256-ctr', theirs.cipher, theirs.iv), theirs.mac)
+    [Symbol.asyncIterator]: () => frames
   }
 }
 
@@ -55,19 +56,13 @@ function sealer (cipher: Cipher, macKey: Buffer): (data: Chunk) => Buffer[] {
   }
 }
 
-/** The socket's frames, each checked and decrypted piece by piece as it came in (no copy). */
-async function * openFrames (socket: Socket, decipher: Decipher, macKey: Buffer): AsyncGenerator<Uint8ArrayList> {
+/** The frames of the socket's reads, each checked and decrypted piece by piece as it came in (no copy). */
+async function * openFrames (reads: AsyncIterable<Chunk>, decipher: Decipher, macKey: Buffer, socket: Socket): AsyncGenerator<Uint8ArrayList> {
   const received = new PieceQueue()
-  const frames: Buffer[][] = []
-  let queued = 0
   let frameLength = -1
-  let ended = false
-  let failure: Error | undefined
-  let wake: (() => void) | undefined
-  const nudge = (): void => { wake?.(); wake = undefined }
 
-  socket.on('data', (data: Buffer) => {
-    received.push(data)
+  for await (const data of reads) {
+    for (const piece of data instanceof Uint8Array ? [data] : data) received.push(piece)
     for (;;) {
       if (frameLength < 0) {
         if (received.length < LENGTH_PREFIX) break
@@ -80,46 +75,27 @@ async function * openFrames (socket: Socket, decipher: Decipher, macKey: Buffer)
       const hmac = createHmac('sha256', macKey)
       for (const piece of ciphertext) hmac.update(piece)
       if (!timingSafeEqual(hmac.digest(), mac)) {
-        failure = new Error('a frame failed its MAC')
+        const failure = new Error('a frame failed its MAC')
         socket.destroy(failure)
-        break
+        throw failure
       }
-      const plaintext = ciphertext.map(piece => decipher.update(piece))
-      frames.push(plaintext)
-      queued += plaintext.reduce((sum, piece) => sum + piece.byteLength, 0)
+      yield new Uint8ArrayList(...ciphertext.map(piece => decipher.update(piece)))
     }
-    if (queued > READ_HIGH_WATER) socket.pause()
-    nudge()
-  })
-  socket.once('end', () => { ended = true; nudge() })
-  socket.once('error', (err) => { failure ??= err; nudge() })
-
-  for (;;) {
-    const next = frames.shift()
-    if (next != null) {
-      queued -= next.reduce((sum, piece) => sum + piece.byteLength, 0)
-      if (queued <= READ_HIGH_WATER && socket.isPaused()) socket.resume()
-      yield new Uint8ArrayList(...next)
-      continue
-    }
-    if (failure != null) throw failure
-    if (ended) return
-    await new Promise<void>(resolve => { wake = resolve })
   }
 }
 
 /** Socket reads, from which the frames' bytes are cut as views. */
 class PieceQueue {
-  private readonly pieces: Buffer[] = []
+  private readonly pieces: Uint8Array[] = []
   length = 0
 
-  push (piece: Buffer): void {
+  push (piece: Uint8Array): void {
     this.pieces.push(piece)
     this.length += piece.byteLength
   }
 
-  take (bytes: number): Buffer[] {
-    const taken: Buffer[] = []
+  take (bytes: number): Uint8Array[] {
+    const taken: Uint8Array[] = []
     this.length -= bytes
     while (bytes > 0) {
       const first = this.pieces[0]!

@@ -15,10 +15,13 @@ export interface Pipe extends AsyncIterable<Chunk> {
   close: () => Promise<void>
 }
 
-/** A connected socket as a Pipe (the raw TCP floor of the throughput rows). */
-export function socketPipe (socket: Socket): Pipe {
+/**
+ * A connected socket as a Pipe (the raw TCP floor of the throughput rows). With `highWater`, the
+ * socket is paused while that many bytes it read wait for the reader.
+ */
+export function socketPipe (socket: Socket, options: { highWater?: number } = {}): Pipe {
   const closed = new Promise(resolve => socket.once('close', resolve))
-  const reads = socketReads(socket)
+  const reads = socketReads(socket, options.highWater ?? Number.POSITIVE_INFINITY)
   return {
     send: data => data instanceof Uint8Array ? socket.write(data) : writeAll(socket, data),
     onDrain: async () => { await once(socket, 'drain') },
@@ -43,19 +46,27 @@ function writeAll (socket: Socket, pieces: Iterable<Uint8Array>): boolean {
  * The socket's data as an iterator that, unlike the socket's own, leaves the socket open when the
  * reader stops early (a sender reads only the receiver's short answer, then half-closes).
  */
-async function * socketReads (socket: Socket): AsyncGenerator<Buffer> {
+async function * socketReads (socket: Socket, highWater: number): AsyncGenerator<Buffer> {
   const queue: Buffer[] = []
+  let queued = 0
   let ended = false
   let failure: Error | undefined
   let wake: (() => void) | undefined
   const nudge = (): void => { wake?.(); wake = undefined }
-  socket.on('data', (data: Buffer) => { queue.push(data); nudge() })
+  socket.on('data', (data: Buffer) => {
+    queue.push(data)
+    queued += data.byteLength
+    if (queued > highWater) socket.pause()
+    nudge()
+  })
   socket.once('end', () => { ended = true; nudge() })
   socket.once('error', (err) => { failure = err; nudge() })
 
   for (;;) {
     const next = queue.shift()
     if (next != null) {
+      queued -= next.byteLength
+      if (queued <= highWater && socket.isPaused()) socket.resume()
       yield next
       continue
     }
