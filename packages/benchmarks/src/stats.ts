@@ -16,6 +16,8 @@ export interface Summary {
   setupMs?: number
   listenerCpu?: number
   dialerCpu?: number
+  listenerMajorGcs?: number
+  dialerMajorGcs?: number
   intact: boolean
   /** Why the row did not run, or how it failed. */
   skipped?: string
@@ -49,6 +51,8 @@ export function summarize (row: Row, samples: Sample[], skipped?: string, run = 
     setupMs: optionalMedian(samples.map(s => s.setupMs)),
     listenerCpu: optionalMedian(samples.map(s => s.listenerCpu)),
     dialerCpu: optionalMedian(samples.map(s => s.dialerCpu)),
+    listenerMajorGcs: optionalMedian(samples.map(s => s.listenerMajorGcs)),
+    dialerMajorGcs: optionalMedian(samples.map(s => s.dialerMajorGcs)),
     intact: samples.length > 0 && samples.every(s => s.intact),
     ...(skipped != null ? { skipped } : {})
   }

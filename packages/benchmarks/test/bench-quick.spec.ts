@@ -69,13 +69,19 @@ describe('npm run bench -- --quick (every benchmark row, tiny sizes)', function 
     }
   })
 
-  it('gives each echo row that ran the CPU seconds of both sides', () => {
-    expect(run.stdout).to.match(/^\| row \|.* \| listener CPU s \| dialer CPU s \|$/m)
+  it('gives each echo row that ran the CPU seconds of both sides, and the full collections of each Node side', () => {
+    const header = run.stdout.split('\n').find(line => line.startsWith('| row |') && line.includes('| listener CPU s |'))
+    expect(header, 'an echo table').to.not.equal(undefined)
+    const heads = header!.split('|').map(cell => cell.trim())
+    const column = (line: string, head: string): string => line.split('|')[heads.indexOf(head)]?.trim() ?? ''
     const echoRows = run.stdout.split('\n').filter(line => /^\| (Uplink|Go) dials (Go|Uplink) \|.*\| intact \|/.test(line))
     expect(echoRows).to.not.have.length(0)
     for (const line of echoRows) {
-      const [listener, dialer] = line.split('|').slice(-3, -1).map(cell => Number(cell.trim()))
-      expect([listener, dialer].every(Number.isFinite), line).to.equal(true)
+      expect(['listener CPU s', 'dialer CPU s'].map(head => Number(column(line, head))).every(Number.isFinite), line).to.equal(true)
+      // a count for every Node side (0 is a count), none for a Go side, which has no V8 heap
+      const [dialer, listener] = line.slice(2).split(' dials ').map(side => side.split(' ')[0])
+      expect(column(line, 'listener full GCs'), line).to.match(listener === 'Go' ? /^–$/ : /^\d/)
+      expect(column(line, 'dialer full GCs'), line).to.match(dialer === 'Go' ? /^–$/ : /^\d/)
     }
   })
 })

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { dialEcho } from './echo.js'
 import { ECHO_PROTOCOL, SINK_PROTOCOL, dialer, listen } from './endpoints.js'
+import { majorGcs } from './major-gcs.js'
 import { memoryAfterGc } from './memory.js'
 import { sealLimit } from './seal-limit.js'
 import { concurrentStreams, connector, openIdle, setups } from './setups.js'
@@ -95,7 +96,9 @@ const commands: Record<string, (command: Command) => Promise<Record<string, unkn
   seal: async ({ name, bytes }) => ({ mbps: sealLimit(name as SealName, Number(bytes)) }),
   memory: async ({ addr }) => ({ ...await memoryAfterGc(), connections: listeners.get(String(addr))?.connections() ?? 0 }),
   // CPU time this process has used so far (µs): a row takes it before and after, so a shared machine's load does not count
-  cpu: async () => ({ ...process.cpuUsage() })
+  cpu: async () => ({ ...process.cpuUsage() }),
+  // full collections so far: a row takes them before and after, as it takes CPU time
+  'major-gcs': async () => ({ ...majorGcs() })
 }
 
 async function stop (): Promise<never> {
@@ -123,5 +126,7 @@ createInterface({ input: process.stdin, crlfDelay: Infinity })
   })
   .on('close', () => { void stop() })
 
+// counting from the start, so the first row's before-count already has it
+majorGcs()
 const first = [...listeners.values()][0]
 emit({ event: 'ready', pid: process.pid, addrs: first?.addrs ?? [], peerId: first?.peerId })

@@ -21,7 +21,9 @@ const OPTIONAL_COLUMNS: Array<{ head: string, value: (row: Summary) => number | 
   { head: 'RSS KiB/connection', value: row => row.rss },
   { head: 'setup ms/connection', value: row => row.setupMs },
   { head: 'listener CPU s', value: row => row.listenerCpu },
-  { head: 'dialer CPU s', value: row => row.dialerCpu }
+  { head: 'dialer CPU s', value: row => row.dialerCpu },
+  { head: 'listener full GCs', value: row => row.listenerMajorGcs },
+  { head: 'dialer full GCs', value: row => row.dialerMajorGcs }
 ]
 
 function table (rows: Summary[], showRun: boolean): string[] {

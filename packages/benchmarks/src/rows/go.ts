@@ -6,9 +6,11 @@ import { GO_TOOLCHAIN, ensureGoPeer } from '@uplink/interop/fixtures/go-build'
 import { toolchainVersion } from '@uplink/interop/fixtures/toolchain'
 import { dialerSide, withEchoListener, withSides } from '../run/children.js'
 import { measureCpu } from '../run/cpu-time.js'
+import { countMajorGcs } from '../run/major-gcs.js'
 import { withForeignListener } from '../run/foreign-listener.js'
 import { mbps } from './row.js'
 import type { Stack } from '../peer/stack.js'
+import type { MajorGcCounter } from '../run/major-gcs.js'
 import type { Sizes } from '../sizes.js'
 import type { Row, Sample } from './row.js'
 
@@ -18,37 +20,51 @@ const MINIMAL: Stack = { system: 'minimal-secio' }
 const goListener = async (): Promise<GoPeer> => GoPeer.start({ mode: 'bare-secio-listen', mss: true, ciphers: ['AES-256'], hashes: ['SHA256'] })
 const goDialer = async (): Promise<GoPeer> => GoPeer.start({ mode: 'bare-secio-dial', mss: true, ciphers: ['AES-256'], hashes: ['SHA256'] })
 
-/** A dialer, given the listener's address and process: the row's sample, with both sides' CPU seconds. */
-type Dials = (listenAddr: string, listenerPid: number, sizes: Sizes) => Promise<Sample>
+/** One side of an echo: its process, and (Node sides) its count of full collections. */
+interface End { pid: number, majorGcs: MajorGcCounter }
 
-/** The sample of one echo, with the CPU seconds each side spent on it. */
-function echoSample (result: { bytes?: unknown, ms?: unknown }, intact: boolean, [listenerCpu, dialerCpu]: Array<number | undefined>): Sample {
-  return { value: mbps(Number(result.bytes ?? 0), Number(result.ms ?? NaN)), intact, ...(listenerCpu != null ? { listenerCpu } : {}), ...(dialerCpu != null ? { dialerCpu } : {}) }
+/** A dialer, given the listener's address and end: the row's sample, with both sides' CPU seconds and full collections. */
+type Dials = (listenAddr: string, listener: End, sizes: Sizes) => Promise<Sample>
+
+/** Runs `echo` and returns its sample, with what each side spent on it. */
+async function echoSample (sides: [listener: End, dialer: End], echo: () => Promise<{ result: { bytes?: unknown, ms?: unknown }, intact: boolean }>): Promise<Sample> {
+  const { result: { result: { result, intact }, counts: [listenerMajorGcs, dialerMajorGcs] }, seconds: [listenerCpu, dialerCpu] } =
+    await measureCpu(sides.map(side => side.pid), async () => countMajorGcs(sides.map(side => side.majorGcs), echo))
+  return {
+    value: mbps(Number(result.bytes ?? 0), Number(result.ms ?? NaN)),
+    intact,
+    ...(listenerCpu != null ? { listenerCpu } : {}),
+    ...(dialerCpu != null ? { dialerCpu } : {}),
+    ...(listenerMajorGcs != null ? { listenerMajorGcs } : {}),
+    ...(dialerMajorGcs != null ? { dialerMajorGcs } : {})
+  }
 }
 
-const goDials: Dials = async (listenAddr, listenerPid, sizes) => {
+const goDials: Dials = async (listenAddr, listener, sizes) => {
   const dialer = await goDialer()
   try {
-    const { result, seconds } = await measureCpu([listenerPid, dialer.process.pid], async () =>
-      dialer.dialEcho(listenAddr, sizes.echoBytes, { chunk: sizes.chunk, window: sizes.window, timeoutMs: 20 * 60_000 }))
-    return echoSample(result, result.ok && result.bytes === sizes.echoBytes, seconds)
+    return await echoSample([listener, { pid: dialer.process.pid, majorGcs: undefined }], async () => {
+      const result = await dialer.dialEcho(listenAddr, sizes.echoBytes, { chunk: sizes.chunk, window: sizes.window, timeoutMs: 20 * 60_000 })
+      return { result, intact: result.ok && result.bytes === sizes.echoBytes }
+    })
   } finally {
     await dialer.stop()
   }
 }
 
-const nodeDials = (stack: Stack): Dials => async (listenAddr, listenerPid, sizes) => withSides([dialerSide(stack)], async ([dialer]) => {
-  const { result, seconds } = await measureCpu([listenerPid, dialer!.pid], async () =>
-    dialer!.command('dial-echo', { addr: listenAddr, bytes: sizes.echoBytes, chunk: sizes.chunk, window: sizes.window }))
-  return echoSample(result, result.intact === true, seconds)
-})
+const nodeDials = (stack: Stack): Dials => async (listenAddr, listener, sizes) => withSides([dialerSide(stack)], async ([dialer]) =>
+  echoSample([listener, dialer!], async () => {
+    const result = await dialer!.command('dial-echo', { addr: listenAddr, bytes: sizes.echoBytes, chunk: sizes.chunk, window: sizes.window })
+    return { result, intact: result.intact === true }
+  }))
 const uplinkDials = nodeDials(UPLINK)
 
-type Listens = (body: (addr: string, pid: number) => Promise<Sample>) => Promise<Sample>
-const withGoListener: Listens = async (body) => withForeignListener('the Go listener', goListener, body)
-const withUplinkListener: Listens = async (body) => withEchoListener(UPLINK, body)
-const withMinimalListener: Listens = async (body) => withEchoListener(MINIMAL, body)
-const pairing = (listens: Listens, dials: Dials) => async (sizes: Sizes): Promise<Sample> => listens(async (addr, pid) => dials(addr, pid, sizes))
+type Listens = (body: (addr: string, listener: End) => Promise<Sample>) => Promise<Sample>
+const withGoListener: Listens = async (body) => withForeignListener('the Go listener', goListener, async (addr, pid) => body(addr, { pid, majorGcs: undefined }))
+const withNodeListener = (stack: Stack): Listens => async (body) => withEchoListener(stack, async (addr, pid, majorGcs) => body(addr, { pid, majorGcs }))
+const withUplinkListener = withNodeListener(UPLINK)
+const withMinimalListener = withNodeListener(MINIMAL)
+const pairing = (listens: Listens, dials: Dials) => async (sizes: Sizes): Promise<Sample> => listens(async (addr, listener) => dials(addr, listener, sizes))
 
 async function goMissing (): Promise<string | undefined> {
   if (toolchainVersion(GO_TOOLCHAIN) == null) return `\`go\` was not found; install ${GO_TOOLCHAIN.hint}`

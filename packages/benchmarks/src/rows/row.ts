@@ -18,6 +18,9 @@ export interface Sample {
   /** CPU seconds (user + system) each side's process spent on the run (echo rows). */
   listenerCpu?: number
   dialerCpu?: number
+  /** Full (mark-compact) collections each Node side ran during the run (echo rows; docs/PERFORMANCE.md says why). */
+  listenerMajorGcs?: number
+  dialerMajorGcs?: number
 }
 
 /** What the report shows of a row: all of it but how to measure it. */

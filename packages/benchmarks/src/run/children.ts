@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url'
 import { PeerProcess } from '@uplink/interop/fixtures/peer-process'
 import type { Serve } from '../peer/endpoints.js'
+import type { MajorGcCounter } from './major-gcs.js'
 import type { Stack } from '../peer/stack.js'
 
 const PEER_MAIN = fileURLToPath(new URL('../peer/main.js', import.meta.url))
@@ -18,6 +19,8 @@ export interface Side {
   /** The side's process (shared by every row in the quick mode). */
   pid: number
   command: (cmd: string, fields: Record<string, unknown>) => Promise<Record<string, unknown>>
+  /** Full collections the side's process has run so far. */
+  majorGcs: () => Promise<number>
   release: () => Promise<void>
 }
 
@@ -65,30 +68,34 @@ export const localAddress = (addrs: unknown, label: string): string => {
   return found
 }
 
+function side (addr: string, peer: PeerProcess, run: Side['command'], release: Side['release']): Side {
+  return { addr, pid: peer.pid, command: run, majorGcs: async () => Number((await run('major-gcs', {})).count), release }
+}
+
 /** A listener of `stack` serving `serve` (and, on node systems, both the sink and echo protocols). */
 export async function listenerSide (stack: Stack, serve: Serve): Promise<Side> {
   if (pool != null) {
     const peer = await pool.listener
     const addr = localAddress((await command(peer, 'listen', { stack, serve })).addrs, peer.label)
-    return { addr, pid: peer.pid, command: async (cmd, fields) => command(peer, cmd, { stack, ...fields }), release: async () => { await command(peer, 'unlisten', { addr }) } }
+    return side(addr, peer, async (cmd, fields) => command(peer, cmd, { stack, ...fields }), async () => { await command(peer, 'unlisten', { addr }) })
   }
   const peer = await spawnPeer(`bench listener (${JSON.stringify(stack)})`, { stack, listen: serve })
-  return { addr: localAddress(peer.ready.addrs, peer.label), pid: peer.pid, command: async (cmd, fields) => command(peer, cmd, fields), release: async () => { await peer.stop({ timeoutMs: 10_000 }) } }
+  return side(localAddress(peer.ready.addrs, peer.label), peer, async (cmd, fields) => command(peer, cmd, fields), async () => { await peer.stop({ timeoutMs: 10_000 }) })
 }
 
 /** A side that dials with `stack` (and runs the crypto limits). */
 export async function dialerSide (stack: Stack): Promise<Side> {
   if (pool != null) {
     const peer = await pool.dialer
-    return { addr: '', pid: peer.pid, command: async (cmd, fields) => command(peer, cmd, { stack, ...fields }), release: async () => { await command(peer, 'close-idle', {}) } }
+    return side('', peer, async (cmd, fields) => command(peer, cmd, { stack, ...fields }), async () => { await command(peer, 'close-idle', {}) })
   }
   const peer = await spawnPeer(`bench dialer (${JSON.stringify(stack)})`, { stack })
-  return { addr: '', pid: peer.pid, command: async (cmd, fields) => command(peer, cmd, fields), release: async () => { await peer.stop({ timeoutMs: 10_000 }) } }
+  return side('', peer, async (cmd, fields) => command(peer, cmd, fields), async () => { await peer.stop({ timeoutMs: 10_000 }) })
 }
 
-/** Runs `body` with the address (and process id) of an Uplink listener of `stack` that echoes, then releases it. */
-export async function withEchoListener<T> (stack: Stack, body: (addr: string, pid: number) => Promise<T>): Promise<T> {
-  return withSides([listenerSide(stack, 'echo')], async ([listener]) => body(listener!.addr, listener!.pid))
+/** Runs `body` with the address, process id and full-collection count of an Uplink listener of `stack` that echoes, then releases it. */
+export async function withEchoListener<T> (stack: Stack, body: (addr: string, pid: number, majorGcs: MajorGcCounter) => Promise<T>): Promise<T> {
+  return withSides([listenerSide(stack, 'echo')], async ([listener]) => body(listener!.addr, listener!.pid, listener!.majorGcs))
 }
 
 /** Runs `body` with the sides, then releases them whatever happened. */
