@@ -4,6 +4,7 @@ import {
   UnexpectedPeerError
 } from '@libp2p/interface'
 import type { PeerId } from '@libp2p/interface'
+import { withCause } from '@uplink/handover/with-cause'
 
 declare module '@libp2p/interface' {
   /**
@@ -23,14 +24,8 @@ declare module '@libp2p/interface' {
 
 export { UnexpectedPeerError }
 
-/** Gives an error that takes only a message (the `@libp2p/interface` classes) its `cause`. */
-export function withCause <E extends Error> (err: E, cause: unknown): E {
-  if (cause !== undefined) {
-    Object.defineProperty(err, 'cause', { value: cause, enumerable: false, writable: true, configurable: true })
-  }
-
-  return err
-}
+// one helper for every layer that wraps an error (the @libp2p/interface classes take only a message)
+export { withCause }
 
 /**
  * The stage of the upgrade pipeline that failed, in pipeline order.
