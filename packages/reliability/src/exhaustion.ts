@@ -8,7 +8,7 @@ import { dial, startListener, upgraderFor } from './endpoints.js'
 import { hostileClient } from './hostile.js'
 import { causeNames, count } from './outcome.js'
 import { pool } from './pool.js'
-import { activeResources, heapAfterGc, openFds } from './resources.js'
+import { activeResourceKinds, heapAfterGc, openFds } from './resources.js'
 import { transfer } from './transfer.js'
 import type { Listener } from './endpoints.js'
 import type { Tally } from './outcome.js'
@@ -27,7 +27,8 @@ export interface FailedHandshakesReport {
    */
   retained: { sockets: number, errors: number }
   fds: { baseline: number, after: number }
-  resources: { baseline: number, after: number }
+  /** Active resources; by kind, so a failure says what stayed. */
+  resources: { baseline: number, after: number, kinds: { baseline: string[], after: string[] } }
   pendingAfter: number
 }
 
@@ -56,14 +57,17 @@ export async function failedHandshakes (total: number, concurrency = 16): Promis
     // warm-up: the first failures load code and fill caches that are not per-connection state
     await pool(Array.from({ length: 200 }, () => one), concurrency)
     await settleInbound(listener)
-    const baseline = { heap: heapAfterGc(), fds: openFds(), resources: activeResources() }
+    const baseline = { heap: heapAfterGc(), fds: openFds(), resources: activeResourceKinds() }
 
     counting = true
     await pool(Array.from({ length: total }, () => one), concurrency)
     const { errors, errorRefs } = await settleInbound(listener)
-    // not a wait for any timer: a new weak reference keeps its target alive until the current job ends
+    // not a wait for any timer: a new weak reference keeps its target alive until the current job ends; and
+    // a socket destroyed in this turn of the event loop has closed its descriptor but stays listed as a
+    // resource until the loop's close phase, which comes after the first immediate and before the second
     await new Promise(resolve => setImmediate(resolve))
-    const after = { heap: heapAfterGc(), fds: openFds(), resources: activeResources() }
+    await new Promise(resolve => setImmediate(resolve))
+    const after = { heap: heapAfterGc(), fds: openFds(), resources: activeResourceKinds() }
     const alive = <T extends object>(refs: Array<WeakRef<T>>): number => refs.filter(ref => ref.deref() != null).length
     return {
       handshakes: total,
@@ -71,7 +75,7 @@ export async function failedHandshakes (total: number, concurrency = 16): Promis
       heap: { baseline: baseline.heap, after: after.heap, growth: after.heap - baseline.heap },
       retained: { sockets: alive(accepted), errors: alive(errorRefs) },
       fds: { baseline: baseline.fds, after: after.fds },
-      resources: { baseline: baseline.resources, after: after.resources },
+      resources: { baseline: baseline.resources.length, after: after.resources.length, kinds: { baseline: baseline.resources, after: after.resources } },
       pendingAfter: listener.upgrader.pendingInboundUpgrades
     }
   } finally {

@@ -25,9 +25,13 @@ export function openFds (): number {
   return readdirSync('/proc/self/fd').length
 }
 
-/** Timers, sockets and servers that keep the event loop alive (what a leak pins). */
+/** Timers, sockets and servers that keep the event loop alive (what a leak pins), by kind. */
+export function activeResourceKinds (): string[] {
+  return process.getActiveResourcesInfo().filter(kind => kind !== 'TTYWrap' && kind !== 'PipeWrap').sort()
+}
+
 export function activeResources (): number {
-  return process.getActiveResourcesInfo().filter(kind => kind !== 'TTYWrap' && kind !== 'PipeWrap').length
+  return activeResourceKinds().length
 }
 
 /** Least-squares slope of `values` over `times` (per unit of time). */
