@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { dialEcho } from './echo.js'
 import { ECHO_PROTOCOL, SINK_PROTOCOL, dialer, listen } from './endpoints.js'
-import { majorGcs } from './major-gcs.js'
+// counts full collections from here on, before the first row takes its before-count
+import { majorGcCount } from './major-gcs.js'
 import { memoryAfterGc } from './memory.js'
 import { sealLimit } from './seal-limit.js'
 import { concurrentStreams, connector, openIdle, setups } from './setups.js'
@@ -98,7 +99,7 @@ const commands: Record<string, (command: Command) => Promise<Record<string, unkn
   // CPU time this process has used so far (µs): a row takes it before and after, so a shared machine's load does not count
   cpu: async () => ({ ...process.cpuUsage() }),
   // full collections so far: a row takes them before and after, as it takes CPU time
-  'major-gcs': async () => ({ ...majorGcs() })
+  'major-gcs': async () => ({ count: majorGcCount() })
 }
 
 async function stop (): Promise<never> {
@@ -126,7 +127,5 @@ createInterface({ input: process.stdin, crlfDelay: Infinity })
   })
   .on('close', () => { void stop() })
 
-// counting from the start, so the first row's before-count already has it
-majorGcs()
 const first = [...listeners.values()][0]
 emit({ event: 'ready', pid: process.pid, addrs: first?.addrs ?? [], peerId: first?.peerId })

@@ -26,18 +26,11 @@ interface End { pid: number, majorGcs: MajorGcCounter }
 /** A dialer, given the listener's address and end: the row's sample, with both sides' CPU seconds and full collections. */
 type Dials = (listenAddr: string, listener: End, sizes: Sizes) => Promise<Sample>
 
-/** Runs `echo` and returns its sample, with what each side spent on it. */
+/** Runs `echo` and returns its sample, with what each side spent on it (nothing where a side cannot say). */
 async function echoSample (sides: [listener: End, dialer: End], echo: () => Promise<{ result: { bytes?: unknown, ms?: unknown }, intact: boolean }>): Promise<Sample> {
-  const { result: { result: { result, intact }, counts: [listenerMajorGcs, dialerMajorGcs] }, seconds: [listenerCpu, dialerCpu] } =
-    await measureCpu(sides.map(side => side.pid), async () => countMajorGcs(sides.map(side => side.majorGcs), echo))
-  return {
-    value: mbps(Number(result.bytes ?? 0), Number(result.ms ?? NaN)),
-    intact,
-    ...(listenerCpu != null ? { listenerCpu } : {}),
-    ...(dialerCpu != null ? { dialerCpu } : {}),
-    ...(listenerMajorGcs != null ? { listenerMajorGcs } : {}),
-    ...(dialerMajorGcs != null ? { dialerMajorGcs } : {})
-  }
+  const { result: counted, seconds: [listenerCpu, dialerCpu] } = await measureCpu(sides.map(side => side.pid), async () => countMajorGcs(sides.map(side => side.majorGcs), echo))
+  const { result: { result, intact }, counts: [listenerMajorGcs, dialerMajorGcs] } = counted
+  return { value: mbps(Number(result.bytes ?? 0), Number(result.ms ?? NaN)), intact, listenerCpu, dialerCpu, listenerMajorGcs, dialerMajorGcs }
 }
 
 const goDials: Dials = async (listenAddr, listener, sizes) => {
