@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { REQUIRE_ALL_PEERS } from '@uplink/interop/fixtures/toolchain'
 import { expect } from 'chai'
 import { allRows } from '../src/rows/all.js'
+import { ONE_WAY_ROWS } from '../src/rows/one-way.js'
 import { QUICK } from '../src/sizes.js'
 
 const BENCH = fileURLToPath(new URL('../src/bench.js', import.meta.url))
@@ -21,6 +22,17 @@ async function runQuick (): Promise<{ code: number | null, stdout: string, stder
   child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text })
   const code = await new Promise<number | null>(resolve => child.once('close', resolve))
   return { code, stdout, stderr }
+}
+
+/** The rows matching `isRow` of the first table of the report that holds one, and a reader of their cells by that table's column heads. */
+function table (report: string, isRow: (line: string) => boolean): { rows: string[], column: (line: string, head: string) => string } {
+  const lines = report.split('\n')
+  const first = lines.findIndex(isRow)
+  const start = lines.slice(0, Math.max(first, 0)).findLastIndex(line => line.startsWith('| row |'))
+  expect(start, 'a table holding the rows').to.be.at.least(0)
+  const end = lines.findIndex((line, i) => i > start && !line.startsWith('|'))
+  const heads = lines[start]!.split('|').map(cell => cell.trim())
+  return { rows: lines.slice(start, end).filter(isRow), column: (line, head) => line.split('|')[heads.indexOf(head)]?.trim() ?? '' }
 }
 
 describe('npm run bench -- --quick (every benchmark row, tiny sizes)', function () {
@@ -69,14 +81,20 @@ describe('npm run bench -- --quick (every benchmark row, tiny sizes)', function 
     }
   })
 
+  it('gives each one-way row the CPU seconds and full collections of both sides (all Node), so which side set the pace shows', () => {
+    const { rows, column } = table(run.stdout, line => ONE_WAY_ROWS.some(row => line.startsWith(`| ${row.label} |`)))
+    expect(rows).to.have.length(ONE_WAY_ROWS.length)
+    for (const line of rows) {
+      // the quick sizes take milliseconds, and /proc counts in 10 ms ticks: 0.00 is a figure, '–' is none
+      for (const head of ['listener CPU s', 'dialer CPU s']) expect(column(line, head), `${head}: ${line}`).to.match(/^\d+\.\d+$/)
+      for (const head of ['listener full GCs', 'dialer full GCs']) expect(column(line, head), `${head}: ${line}`).to.match(/^\d/)
+    }
+  })
+
   it('gives each echo row that ran the CPU seconds of both sides, and the full collections of each Node side', () => {
-    const header = run.stdout.split('\n').find(line => line.startsWith('| row |') && line.includes('| listener CPU s |'))
-    expect(header, 'an echo table').to.not.equal(undefined)
-    const heads = header!.split('|').map(cell => cell.trim())
-    const column = (line: string, head: string): string => line.split('|')[heads.indexOf(head)]?.trim() ?? ''
-    const echoRows = run.stdout.split('\n').filter(line => /^\| (Uplink|Go) dials (Go|Uplink) \|.*\| intact \|/.test(line))
-    expect(echoRows).to.not.have.length(0)
-    for (const line of echoRows) {
+    const { rows, column } = table(run.stdout, line => /^\| (Uplink|Go) dials (Go|Uplink) \|.*\| intact \|/.test(line))
+    expect(rows).to.not.have.length(0)
+    for (const line of rows) {
       expect(['listener CPU s', 'dialer CPU s'].map(head => Number(column(line, head))).every(Number.isFinite), line).to.equal(true)
       // a count for every Node side (0 is a count), none for a Go side, which has no V8 heap
       const [dialer, listener] = line.slice(2).split(' dials ').map(side => side.split(' ')[0])

@@ -5,12 +5,11 @@ import { GoPeer } from '@uplink/interop/fixtures/go-peer'
 import { GO_TOOLCHAIN, ensureGoPeer } from '@uplink/interop/fixtures/go-build'
 import { toolchainVersion } from '@uplink/interop/fixtures/toolchain'
 import { dialerSide, withEchoListener, withSides } from '../run/children.js'
-import { measureCpu } from '../run/cpu-time.js'
-import { countMajorGcs } from '../run/major-gcs.js'
+import { withSideCosts } from '../run/side-costs.js'
 import { withForeignListener } from '../run/foreign-listener.js'
 import { mbps } from './row.js'
 import type { Stack } from '../peer/stack.js'
-import type { MajorGcCounter } from '../run/major-gcs.js'
+import type { End } from '../run/side-costs.js'
 import type { Sizes } from '../sizes.js'
 import type { Row, Sample } from './row.js'
 
@@ -20,17 +19,13 @@ const MINIMAL: Stack = { system: 'minimal-secio' }
 const goListener = async (): Promise<GoPeer> => GoPeer.start({ mode: 'bare-secio-listen', mss: true, ciphers: ['AES-256'], hashes: ['SHA256'] })
 const goDialer = async (): Promise<GoPeer> => GoPeer.start({ mode: 'bare-secio-dial', mss: true, ciphers: ['AES-256'], hashes: ['SHA256'] })
 
-/** One side of an echo: its process, and (Node sides) its count of full collections. */
-interface End { pid: number, majorGcs: MajorGcCounter }
-
 /** A dialer, given the listener's address and end: the row's sample, with both sides' CPU seconds and full collections. */
 type Dials = (listenAddr: string, listener: End, sizes: Sizes) => Promise<Sample>
 
 /** Runs `echo` and returns its sample, with what each side spent on it (nothing where a side cannot say). */
 async function echoSample (sides: [listener: End, dialer: End], echo: () => Promise<{ result: { bytes?: unknown, ms?: unknown }, intact: boolean }>): Promise<Sample> {
-  const { result: counted, seconds: [listenerCpu, dialerCpu] } = await measureCpu(sides.map(side => side.pid), async () => countMajorGcs(sides.map(side => side.majorGcs), echo))
-  const { result: { result, intact }, counts: [listenerMajorGcs, dialerMajorGcs] } = counted
-  return { value: mbps(Number(result.bytes ?? 0), Number(result.ms ?? NaN)), intact, listenerCpu, dialerCpu, listenerMajorGcs, dialerMajorGcs }
+  const { result: { result, intact }, costs } = await withSideCosts(sides, echo)
+  return { value: mbps(Number(result.bytes ?? 0), Number(result.ms ?? NaN)), intact, ...costs }
 }
 
 const goDials: Dials = async (listenAddr, listener, sizes) => {

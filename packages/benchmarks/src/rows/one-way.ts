@@ -1,6 +1,7 @@
 // Throughput rows between two of our peer processes: one direction, one stream (or the secured
 // connection itself, or a raw socket), every byte checked by the receiver.
 import { dialerSide, listenerSide, withSides } from '../run/children.js'
+import { withSideCosts } from '../run/side-costs.js'
 import { describe } from '../peer/stack.js'
 import { mbps } from './row.js'
 import type { Stack } from '../peer/stack.js'
@@ -14,8 +15,9 @@ function oneWay (id: string, stack: Stack, reference = false): Row {
     unit: 'MB/s',
     reference,
     measure: async (sizes) => withSides([listenerSide(stack, 'sink'), dialerSide(stack)], async ([listener, dialer]) => {
-      const result = await dialer!.command('send', { addr: listener!.addr, bytes: sizes.throughputBytes, chunk: sizes.chunk })
-      return { value: mbps(Number(result.bytes), Number(result.ms)), intact: result.intact === true && result.bytes === sizes.throughputBytes }
+      const { result, costs } = await withSideCosts([listener!, dialer!], async () =>
+        dialer!.command('send', { addr: listener!.addr, bytes: sizes.throughputBytes, chunk: sizes.chunk }))
+      return { value: mbps(Number(result.bytes), Number(result.ms)), intact: result.intact === true && result.bytes === sizes.throughputBytes, ...costs }
     })
   }
 }

@@ -15,7 +15,7 @@ export interface Sample {
   rss?: number
   /** Wall-clock ms per connection while opening them 16 at a time (memory rows): how setup time grows with count. */
   setupMs?: number
-  /** CPU seconds (user + system) each side's process spent on the run (echo rows). */
+  /** CPU seconds (user + system) each side's process spent on the run (one-way and echo rows). */
   listenerCpu?: number
   dialerCpu?: number
   /** Full (mark-compact) collections each Node side ran during the run (echo rows; docs/PERFORMANCE.md says why). */
