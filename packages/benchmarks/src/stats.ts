@@ -18,6 +18,7 @@ export interface Summary {
   dialerCpu?: number
   listenerMajorGcs?: number
   dialerMajorGcs?: number
+  dialerWaited?: number
   intact: boolean
   /** Why the row did not run, or how it failed. */
   skipped?: string
@@ -53,6 +54,7 @@ export function summarize (row: Row, samples: Sample[], skipped?: string, run = 
     dialerCpu: optionalMedian(samples.map(s => s.dialerCpu)),
     listenerMajorGcs: optionalMedian(samples.map(s => s.listenerMajorGcs)),
     dialerMajorGcs: optionalMedian(samples.map(s => s.dialerMajorGcs)),
+    dialerWaited: optionalMedian(samples.map(s => s.dialerWaited)),
     intact: samples.length > 0 && samples.every(s => s.intact),
     ...(skipped != null ? { skipped } : {})
   }

@@ -81,13 +81,14 @@ describe('npm run bench -- --quick (every benchmark row, tiny sizes)', function 
     }
   })
 
-  it('gives each one-way row the CPU seconds and full collections of both sides (all Node), so which side set the pace shows', () => {
+  it('gives each one-way row the CPU seconds and full collections of both sides (all Node) and the sender\'s wait for drains', () => {
     const { rows, column } = table(run.stdout, line => ONE_WAY_ROWS.some(row => line.startsWith(`| ${row.label} |`)))
     expect(rows).to.have.length(ONE_WAY_ROWS.length)
     for (const line of rows) {
       // the quick sizes take milliseconds, and /proc counts in 10 ms ticks: 0.00 is a figure, '–' is none
       for (const head of ['listener CPU s', 'dialer CPU s']) expect(column(line, head), `${head}: ${line}`).to.match(/^\d+\.\d+$/)
       for (const head of ['listener full GCs', 'dialer full GCs']) expect(column(line, head), `${head}: ${line}`).to.match(/^\d/)
+      expect(column(line, 'dialer waited for drain s'), line).to.match(/^\d+(\.\d+)?$/)
     }
   })
 

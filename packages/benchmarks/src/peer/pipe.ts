@@ -77,10 +77,20 @@ async function * socketReads (socket: Socket, highWater: number): AsyncGenerator
 }
 
 /** Sends everything in `pieces` with backpressure. */
-export async function sendAll (pipe: Pipe, pieces: Iterable<Uint8Array>): Promise<void> {
+/**
+ * Sends every piece, waiting for a drain whenever `send` asks for one. Returns the milliseconds spent
+ * waiting: a writer held by real backpressure waits for much of a transfer, one whose `onDrain` does
+ * not wait (js-libp2p v3's, see `@uplink/drain`) for almost none of it, and queues instead.
+ */
+export async function sendAll (pipe: Pipe, pieces: Iterable<Uint8Array>): Promise<number> {
+  let waitedMs = 0
   for (const piece of pieces) {
-    if (!pipe.send(piece)) await pipe.onDrain()
+    if (pipe.send(piece)) continue
+    const waitFrom = performance.now()
+    await pipe.onDrain()
+    waitedMs += performance.now() - waitFrom
   }
+  return waitedMs
 }
 
 /** `total` pattern bytes as writes of at most `chunk` bytes (pieces never cross the pattern block). */

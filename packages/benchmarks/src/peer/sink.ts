@@ -5,7 +5,13 @@ import { PatternCheck, patternPiece } from './pattern.js'
 import { pieces, sendAll } from './pipe.js'
 import type { Pipe } from './pipe.js'
 
-export interface OneWayResult { bytes: number, intact: boolean, ms: number }
+export interface OneWayResult {
+  bytes: number
+  intact: boolean
+  ms: number
+  /** Of `ms`, the time the sender's writer waited for drains. */
+  waitedMs: number
+}
 
 export async function sendOneWay (pipe: Pipe, total: number, chunk: number): Promise<OneWayResult> {
   const header = Buffer.alloc(8)
@@ -13,11 +19,11 @@ export async function sendOneWay (pipe: Pipe, total: number, chunk: number): Pro
   const reply = readReply(pipe)
   const started = performance.now()
   pipe.send(header)
-  await sendAll(pipe, pieces(total, chunk, patternPiece))
+  const waitedMs = await sendAll(pipe, pieces(total, chunk, patternPiece))
   const answer = await reply
   const ms = performance.now() - started
   await pipe.close()
-  return { bytes: Number(answer.readBigUInt64BE(0)), intact: answer[8] === 1, ms }
+  return { bytes: Number(answer.readBigUInt64BE(0)), intact: answer[8] === 1, ms, waitedMs }
 }
 
 async function readReply (pipe: Pipe): Promise<Buffer> {

@@ -23,7 +23,8 @@ const OPTIONAL_COLUMNS: Array<{ head: string, value: (row: Summary) => number | 
   { head: 'listener CPU s', value: row => row.listenerCpu },
   { head: 'dialer CPU s', value: row => row.dialerCpu },
   { head: 'listener full GCs', value: row => row.listenerMajorGcs },
-  { head: 'dialer full GCs', value: row => row.dialerMajorGcs }
+  { head: 'dialer full GCs', value: row => row.dialerMajorGcs },
+  { head: 'dialer waited for drain s', value: row => row.dialerWaited }
 ]
 
 function table (rows: Summary[], showRun: boolean): string[] {

@@ -17,7 +17,7 @@ function oneWay (id: string, stack: Stack, reference = false): Row {
     measure: async (sizes) => withSides([listenerSide(stack, 'sink'), dialerSide(stack)], async ([listener, dialer]) => {
       const { result, costs } = await withSideCosts([listener!, dialer!], async () =>
         dialer!.command('send', { addr: listener!.addr, bytes: sizes.throughputBytes, chunk: sizes.chunk }))
-      return { value: mbps(Number(result.bytes), Number(result.ms)), intact: result.intact === true && result.bytes === sizes.throughputBytes, ...costs }
+      return { value: mbps(Number(result.bytes), Number(result.ms)), intact: result.intact === true && result.bytes === sizes.throughputBytes, ...costs, dialerWaited: Number(result.waitedMs) / 1000 }
     })
   }
 }

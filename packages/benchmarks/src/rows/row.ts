@@ -21,6 +21,8 @@ export interface Sample {
   /** Full (mark-compact) collections each Node side ran during the run (echo rows; docs/PERFORMANCE.md says why). */
   listenerMajorGcs?: number
   dialerMajorGcs?: number
+  /** Seconds the sending dialer's writer waited for drains (one-way rows): near none means it queued instead. */
+  dialerWaited?: number
 }
 
 /** What the report shows of a row: all of it but how to measure it. */
