@@ -30,7 +30,8 @@ function table (report: string, isRow: (line: string) => boolean): { rows: strin
   const first = lines.findIndex(isRow)
   const start = lines.slice(0, Math.max(first, 0)).findLastIndex(line => line.startsWith('| row |'))
   expect(start, 'a table holding the rows').to.be.at.least(0)
-  const end = lines.findIndex((line, i) => i > start && !line.startsWith('|'))
+  const after = lines.findIndex((line, i) => i > start && !line.startsWith('|'))
+  const end = after < 0 ? lines.length : after
   const heads = lines[start]!.split('|').map(cell => cell.trim())
   return { rows: lines.slice(start, end).filter(isRow), column: (line, head) => line.split('|')[heads.indexOf(head)]?.trim() ?? '' }
 }

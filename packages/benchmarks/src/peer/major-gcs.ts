@@ -1,6 +1,6 @@
 // Full (mark-compact) garbage collections of this process, counted from the moment this module is
-// loaded. A Node side of an echo row costs a third more CPU in runs where V8 falls into full
-// collections back to back (docs/PERFORMANCE.md, "Full collections back to back"): the count says
+// loaded. A Node side of a one-way or echo row costs a third more CPU in runs where V8 falls into
+// full collections back to back (docs/PERFORMANCE.md, "Full collections back to back"): the count says
 // which runs those were.
 import { PerformanceObserver, constants } from 'node:perf_hooks'
 import type { PerformanceEntry } from 'node:perf_hooks'

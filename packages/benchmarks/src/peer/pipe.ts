@@ -76,7 +76,6 @@ async function * socketReads (socket: Socket, highWater: number): AsyncGenerator
   }
 }
 
-/** Sends everything in `pieces` with backpressure. */
 /**
  * Sends every piece, waiting for a drain whenever `send` asks for one. Returns the milliseconds spent
  * waiting: a writer held by real backpressure waits for much of a transfer, one whose `onDrain` does

@@ -18,7 +18,7 @@ export interface Sample {
   /** CPU seconds (user + system) each side's process spent on the run (one-way and echo rows). */
   listenerCpu?: number
   dialerCpu?: number
-  /** Full (mark-compact) collections each Node side ran during the run (echo rows; docs/PERFORMANCE.md says why). */
+  /** Full (mark-compact) collections each Node side ran during the run (one-way and echo rows; docs/PERFORMANCE.md says why). */
   listenerMajorGcs?: number
   dialerMajorGcs?: number
   /** Seconds the sending dialer's writer waited for drains (one-way rows): near none means it queued instead. */
